@@ -1,0 +1,31 @@
+/**
+ * Time is a dependency: nothing outside this module reads the system clock, so tests
+ * can drive time forward without sleeping.
+ */
+export interface Clock {
+  /** The current instant. */
+  now(): Date;
+}
+
+/** The real clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests move by hand. */
+export interface ManualClock extends Clock {
+  set(instant: Date | string): void;
+  advance(ms: number): void;
+}
+
+/** Creates a {@link ManualClock} starting at `start`. */
+export function createManualClock(start: Date | string): ManualClock {
+  let current = new Date(start).getTime();
+  return {
+    now: () => new Date(current),
+    set: (instant) => {
+      current = new Date(instant).getTime();
+    },
+    advance: (ms) => {
+      current += ms;
+    },
+  };
+}
