@@ -29,3 +29,11 @@ export function createManualClock(start: Date | string): ManualClock {
     },
   };
 }
+
+/** Vietnam has used UTC+7 without daylight saving since 1975. */
+export const VN_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** The calendar date (YYYY-MM-DD) of an instant in Asia/Ho_Chi_Minh. */
+export function vnDate(instant: Date): string {
+  return new Date(instant.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
