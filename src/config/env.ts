@@ -1,0 +1,51 @@
+/**
+ * The server's settings, read once from the environment and validated at the boundary.
+ * Everything has a default so `npm start` works on a fresh clone.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { MotcuaError } from '../errors/index.js';
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MOTCUA_DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// (leave it unset to use the embedded SQLite file)')
+    .optional(),
+  MOTCUA_PROCEDURES_DIR: z.string().min(1).default('procedures'),
+  MOTCUA_CONFIG_DIR: z.string().min(1).default('config'),
+  MOTCUA_DEMO: z.enum(['0', '1']).default('1'),
+});
+
+/** Validated server settings with absolute paths. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  proceduresDir: string;
+  configDir: string;
+  /** Seed the demo province and users on first start. */
+  demo: boolean;
+}
+
+/** Reads the settings; a bad value is a clear error naming the variable. */
+export function readServerConfig(env: Record<string, string | undefined>, cwd: string): ServerConfig {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new MotcuaError('badRequest', `invalid environment: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(cwd, e.MOTCUA_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    proceduresDir: resolve(cwd, e.MOTCUA_PROCEDURES_DIR),
+    configDir: resolve(cwd, e.MOTCUA_CONFIG_DIR),
+    demo: e.MOTCUA_DEMO === '1',
+  };
+}
