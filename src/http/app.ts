@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/index.js';
 import { errorToResponse, problemResponse } from './problem.js';
+import { registerCalendarRoutes, type CalendarProvider } from './routes/calendar.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProcedureRoutes, type ProcedureCatalog } from './routes/procedures.js';
 import { validationHook } from './validation.js';
@@ -15,6 +16,8 @@ import { validationHook } from './validation.js';
 export interface HttpDeps {
   clock: Clock;
   procedures: ProcedureCatalog;
+  /** Working calendars; the due-date route is served when given. */
+  calendars?: CalendarProvider;
   /** Operator log (one line per event, no personal data). */
   log?: (line: string) => void;
   /** Largest accepted request body, bytes. */
@@ -52,6 +55,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
 
   registerHealthRoutes(app, deps);
   registerProcedureRoutes(app, deps);
+  if (deps.calendars) registerCalendarRoutes(app, { ...deps, calendars: deps.calendars });
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
