@@ -6,6 +6,13 @@ import { EXIT_USAGE, processIO, type CliCommand, type CliIO } from './io.js';
 
 /** Commands by name, loaded lazily so `motcua validate` does not pay for the server's imports. */
 const commands: Record<string, () => Promise<CliCommand>> = {
+  validate: () => import('./commands/validate.js').then((m) => m.command),
+  schemas: () => import('./commands/schemas.js').then((m) => m.command),
+  simulate: () => import('./commands/simulate.js').then((m) => m.command),
+  diagram: () => import('./commands/diagram.js').then((m) => m.command),
+  audit: () => import('./commands/audit.js').then((m) => m.command),
+  migrate: () => import('./commands/migrate.js').then((m) => m.command),
+  serve: () => import('./commands/serve.js').then((m) => m.command),
 };
 
 function help(io: CliIO, names: string[]): void {

@@ -14,7 +14,8 @@ export interface Finding {
 
 /** Formats a finding the way compilers do, so editors and terminals can jump to it: `path:line:col: error: message`. */
 export function formatFinding(f: Finding): string {
-  return `${f.path}:${f.line}:${f.col}: ${f.severity}: ${f.message}`;
+  // One finding, one line, whatever a message quotes from the document.
+  return `${f.path}:${f.line}:${f.col}: ${f.severity}: ${f.message.replace(/\s*\n\s*/g, ' ')}`;
 }
 
 /** Orders findings by path, then line, then column (stable for equal positions). */

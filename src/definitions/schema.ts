@@ -101,8 +101,8 @@ export const State: z.ZodType<StateNode> = z.lazy(() =>
       states: z.record(Slug, State).optional().describe('Child states (compound or parallel state).'),
       done: Slug.optional().describe('For compound and parallel states: the state entered when the children have reached their final states.'),
     })
-    .describe('A state of the procedure.'),
-);
+    .describe('A state of the procedure: a step of the dossier, or a group of child states.'),
+).meta({ id: 'State' });
 
 export const ConditionalDeadline = z
   .strictObject({
@@ -116,6 +116,7 @@ export const ConditionalDeadline = z
 
 export const Procedure = z
   .strictObject({
+    kind: z.literal('procedure').optional().describe('Document kind; optional in procedure files (calendars and unit trees say theirs).'),
     id: Slug.describe('Stable identifier of the procedure, e.g. dang-ky-tam-tru.'),
     version: z.number().int().min(1).describe('Version number; a published version never changes, a change is a new version.'),
     title: z.string().min(1).max(300).describe('Official title in Vietnamese.'),

@@ -248,11 +248,14 @@ function scalarOffset(text: string, start: number, end: number, type: string, va
     const before = value.slice(0, offset);
     const lineIndex = before.split('\n').length - 1;
     const colInLine = offset - (before.lastIndexOf('\n') + 1);
-    let lineStart = text.indexOf('\n', start) + 1;
+    const firstLine = text.indexOf('\n', start) + 1;
+    if (firstLine <= 0) return start;
+    // The block's indentation is that of its first content line; deeper lines keep the extra spaces in the value.
+    let indent = 0;
+    while (text[firstLine + indent] === ' ') indent++;
+    let lineStart = firstLine;
     for (let i = 0; i < lineIndex && lineStart > 0; i++) lineStart = text.indexOf('\n', lineStart) + 1;
     if (lineStart <= 0) return start;
-    let indent = 0;
-    while (text[lineStart + indent] === ' ') indent++;
     return Math.min(lineStart + indent + colInLine, end);
   }
   // An offset at the very end (an expression cut short) points just after the last character.

@@ -9,6 +9,12 @@ import type { Clock } from '../clock/index.js';
 import { errorToResponse, problemResponse } from './problem.js';
 import { registerCalendarRoutes, type CalendarProvider } from './routes/calendar.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerCaseRoutes } from './routes/cases.js';
+import { registerAdminRoutes, type Publisher } from './routes/admin.js';
+import { authenticate, type AuthVariables, type Authenticator } from './auth.js';
+import type { CaseService } from '../service/case-service.js';
+import type { UserService } from '../service/user-service.js';
+import type { UnitTree } from '../auth/units.js';
 import { registerProcedureRoutes, type ProcedureCatalog } from './routes/procedures.js';
 import { validationHook } from './validation.js';
 
@@ -18,6 +24,8 @@ export interface HttpDeps {
   procedures: ProcedureCatalog;
   /** Working calendars; the due-date route is served when given. */
   calendars?: CalendarProvider;
+  /** The services behind authenticated routes; absent in tests of the read-only face. */
+  services?: { authenticate: Authenticator; cases: CaseService; users: UserService; units: UnitTree; publish: Publisher };
   /** Operator log (one line per event, no personal data). */
   log?: (line: string) => void;
   /** Largest accepted request body, bytes. */
@@ -25,7 +33,7 @@ export interface HttpDeps {
   version?: string;
 }
 
-export type AppEnv = { Variables: { requestId: string } };
+export type AppEnv = { Variables: AuthVariables };
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
@@ -53,10 +61,16 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
+  if (deps.services) app.use('/api/v1/*', authenticate(deps.services.authenticate));
   registerHealthRoutes(app, deps);
   registerProcedureRoutes(app, deps);
   if (deps.calendars) registerCalendarRoutes(app, { ...deps, calendars: deps.calendars });
+  if (deps.services) {
+    registerCaseRoutes(app, deps.services.cases);
+    registerAdminRoutes(app, deps.services);
+  }
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A motcua API token (`motcua users add` prints one).' });
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

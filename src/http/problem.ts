@@ -45,7 +45,10 @@ export function problemResponse(code: ErrorCode, detail: string, extras: Record<
 /** Maps any thrown value to a problem response; unexpected errors are reported without internals. */
 export function errorToResponse(err: unknown, c: Context, log: (line: string) => void = () => {}): Response {
   const instance = c.req.path;
-  if (err instanceof MotcuaError) return problemResponse(err.code, err.message, err.extras, instance);
+  if (err instanceof MotcuaError) {
+    const headers: Record<string, string> = err.code === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="motcua"' } : {};
+    return problemResponse(err.code, err.message, err.extras, instance, headers);
+  }
   const requestId = c.res.headers.get('x-request-id') ?? c.req.header('x-request-id') ?? undefined;
   // Log the failure with context for operators; never send internals to the client.
   log(`error ${c.req.method} ${instance} request=${requestId ?? '-'}: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,0 +1,42 @@
+/** `motcua serve`: runs the API (and, on first start, seeds the demo). */
+import { serve as serveHttp } from '@hono/node-server';
+import { readServerConfig } from '../../config/env.js';
+import { seedDemo } from '../../server/demo.js';
+import { createMotcua } from '../../server/motcua.js';
+import type { CliCommand } from '../io.js';
+
+export const command: CliCommand = {
+  summary: 'serve the API',
+  usage: 'usage: motcua serve\n\nSettings come from the environment: PORT (3000), HOST (127.0.0.1), MOTCUA_DATA_DIR (./data),\nDATABASE_URL (postgres://…; default the embedded SQLite file), MOTCUA_PROCEDURES_DIR (./procedures),\nMOTCUA_CONFIG_DIR (./config), MOTCUA_DEMO (1: seed demo users on first start).',
+  async run(args, io) {
+    if (args.length > 0) {
+      io.err(`motcua serve: unexpected argument '${args[0]}'\n${this.usage}\n`);
+      return 2;
+    }
+    const config = readServerConfig(io.env, io.cwd);
+    const m = await createMotcua({ ...config, log: (line) => io.err(`${line}\n`) });
+    if (config.demo) {
+      const file = await seedDemo(m, config.dataDir);
+      if (file) io.out(`demo users and their tokens: ${file}\n`);
+    }
+    const server = serveHttp({ fetch: m.app.fetch, port: config.port, hostname: config.host });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+    });
+    const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
+    io.out(`motcua serving http://${shown}:${config.port} (data: ${m.store.location})\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        server.close(() => resolve());
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await m.close();
+    io.out('motcua stopped\n');
+    return 0;
+  },
+};

@@ -1,0 +1,82 @@
+/** Users, units and publishing procedures. */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { UnitTree } from '../../auth/units.js';
+import { MotcuaError } from '../../errors/index.js';
+import { NewUserBody, type UserService } from '../../service/user-service.js';
+import { requireActor, type AuthVariables } from '../auth.js';
+import { Problem } from '../schemas.js';
+
+type Env = { Variables: AuthVariables };
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
+
+const User = z.object({ id: z.string(), name: z.string(), unit: z.string(), roles: z.array(z.string()), disabled: z.boolean(), created_at: z.string() }).openapi('User');
+
+/** Publishing: the body is the YAML; the checker's findings come back with line:col. */
+export type Publisher = (actor: ReturnType<typeof requireActor>, id: string, yaml: string, requestId: string) => Promise<{ id: string; version: number; effective_from: string; warnings: unknown[] }>;
+
+export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserService; units: UnitTree; publish: Publisher }): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/users',
+      tags: ['users'],
+      summary: 'Create a user (admin); the token is in the answer and shown only this once',
+      security: [{ bearer: [] }],
+      request: { body: { required: true, content: { 'application/json': { schema: NewUserBody } } } },
+      responses: { 201: { description: 'The user and their token', content: { 'application/json': { schema: z.object({ user: User, token: z.string() }) } } }, ...problems(401, 403, 422) },
+    }),
+    async (c) => c.json(await deps.users.create(requireActor(c), c.req.valid('json'), { requestId: c.get('requestId') }), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/users',
+      tags: ['users'],
+      summary: 'All users (admin)',
+      security: [{ bearer: [] }],
+      responses: { 200: { description: 'Users', content: { 'application/json': { schema: z.object({ items: z.array(User) }) } } }, ...problems(401, 403) },
+    }),
+    async (c) => c.json({ items: await deps.users.list(requireActor(c)) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/units',
+      tags: ['units'],
+      summary: 'The unit tree (province → communes)',
+      security: [{ bearer: [] }],
+      responses: { 200: { description: 'The tree', content: { 'application/json': { schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } } }, ...problems(401) },
+    }),
+    (c) => {
+      requireActor(c);
+      return c.json({ items: deps.units.nested() as unknown as Record<string, unknown>[] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/procedures/{id}',
+      tags: ['procedures'],
+      summary: 'Publish a new version of a procedure (admin); the body is the YAML',
+      description: 'Answers 201 with the new version, or 422 with every finding of the checker (line:col). Running cases keep their version.',
+      security: [{ bearer: [] }],
+      request: {
+        params: z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' } }) }),
+        body: { required: true, content: { 'application/yaml': { schema: z.string() }, 'text/yaml': { schema: z.string() } } },
+      },
+      responses: { 201: { description: 'Published', content: { 'application/json': { schema: z.object({ id: z.string(), version: z.number().int(), effective_from: z.string(), warnings: z.array(z.unknown()) }) } } }, ...problems(401, 403, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const actor = requireActor(c);
+      const type = c.req.header('content-type') ?? '';
+      if (!/^(application|text)\/(x-)?yaml\b/i.test(type)) throw new MotcuaError('unsupportedMediaType', 'Send the procedure as YAML with Content-Type: application/yaml.');
+      const yaml = await c.req.text();
+      return c.json(await deps.publish(actor, c.req.param('id'), yaml, c.get('requestId')), 201);
+    },
+  );
+}

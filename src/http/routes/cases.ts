@@ -1,0 +1,162 @@
+/** The case API: open, read, list, send events, history, available events. */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { MotcuaError } from '../../errors/index.js';
+import { OpenCaseBody, SendEventBody } from '../../service/case-input.js';
+import type { CaseService } from '../../service/case-service.js';
+import { validIdempotencyKey, type IdempotencyScope, type StoredResponse } from '../../service/idempotency.js';
+import { requireActor, type AuthVariables } from '../auth.js';
+import { Problem } from '../schemas.js';
+
+type Env = { Variables: AuthVariables };
+
+const CaseView = z.object({ id: z.string(), code: z.string(), version: z.number().int(), state: z.string(), status_code: z.number().int().nullable() }).passthrough().openapi('Case');
+const TransitionView = z.object({ seq: z.number().int(), event: z.string(), from: z.array(z.string()).nullable(), to: z.array(z.string()), actor_id: z.string(), role: z.string().nullable(), at: z.string(), reason: z.string().nullable() }).passthrough().openapi('Transition');
+const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const IdempotencyHeader = z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'Same key and body → the stored response is replayed.' }) });
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
+
+const ListQuery = z.object({
+  state: z.string().max(64).optional(),
+  status: z.coerce.number().int().min(1).max(10).optional(),
+  procedure: z.string().max(64).optional(),
+  unit: z.string().max(64).optional(),
+  q: z.string().max(100).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  open: z.enum(['true', 'false']).optional(),
+  due_before: z.iso.datetime({ offset: true }).optional(),
+  sort: z.enum(['newest', 'due_at']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+function idempotency(c: Context<Env>, userId: string, body: unknown): IdempotencyScope | null {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return null;
+  if (!validIdempotencyKey(key)) throw new MotcuaError('badRequest', 'Idempotency-Key must be 1–200 printable ASCII characters.');
+  return { userId, key, request: { method: c.req.method, path: c.req.path, body } };
+}
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
+  if (!m) throw new MotcuaError('badRequest', 'If-Match must be the case ETag, e.g. "3".');
+  return Number(m[1]);
+}
+
+/** Sends a stored (or fresh) command response; typed routes accept it as their declared body. */
+function reply(c: Context<Env>, r: StoredResponse): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (r.replayed) headers['idempotency-replayed'] = 'true';
+  const body = r.body as { version?: number; case?: { version?: number } };
+  const version = body.case?.version ?? body.version;
+  if (typeof version === 'number') headers['etag'] = `"${version}"`;
+  return c.body(JSON.stringify(r.body), r.status as 200, headers);
+}
+
+export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/cases',
+      tags: ['cases'],
+      summary: 'Open a dossier (case) under the procedure version in force today',
+      security: [{ bearer: [] }],
+      request: { headers: IdempotencyHeader, body: { required: true, content: { 'application/json': { schema: OpenCaseBody } } } },
+      responses: { 201: { description: 'The case, with its lookup PIN (shown only now)', content: { 'application/json': { schema: CaseView } } }, ...problems(400, 401, 403, 404, 409, 413, 422) },
+    }),
+    async (c) => {
+      const actor = requireActor(c);
+      const body = c.req.valid('json');
+      const r = await cases.open(actor, body, { requestId: c.get('requestId'), idempotency: idempotency(c, actor.id, body) });
+      return reply(c, r) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/cases',
+      tags: ['cases'],
+      summary: 'Cases the caller may see, newest first (or most urgent first with sort=due_at)',
+      security: [{ bearer: [] }],
+      request: { query: ListQuery },
+      responses: { 200: { description: 'A page of cases', content: { 'application/json': { schema: z.object({ items: z.array(CaseView), next_cursor: z.string().nullable() }) } } }, ...problems(400, 401) },
+    }),
+    async (c) => {
+      const actor = requireActor(c);
+      const q = c.req.valid('query');
+      const page = await cases.list(actor, { ...q, overdue: q.overdue === undefined ? undefined : q.overdue === 'true', open: q.open === undefined ? undefined : q.open === 'true' });
+      return c.json(page, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/cases/{id}',
+      tags: ['cases'],
+      summary: 'One case (ETag: its version)',
+      security: [{ bearer: [] }],
+      request: { params: IdParam },
+      responses: { 200: { description: 'The case', content: { 'application/json': { schema: CaseView } } }, ...problems(401, 404) },
+    }),
+    async (c) => {
+      const view = await cases.get(requireActor(c), c.req.valid('param').id);
+      c.header('etag', `"${view.version}"`);
+      return c.json(view, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/cases/{id}/events',
+      tags: ['cases'],
+      summary: 'Send an event (ACCEPT, REQUEST_SUPPLEMENT, …) to a case',
+      description: '409 when the event is not allowed in the current state or its condition is false (the answer names the state and the allowed events); 403 when the caller lacks a role the transition allows; 422 when the input is invalid; 412 when If-Match is stale.',
+      security: [{ bearer: [] }],
+      request: {
+        params: IdParam,
+        headers: IdempotencyHeader.extend({ 'if-match': z.string().max(40).optional().openapi({ param: { name: 'If-Match', in: 'header' } }) }),
+        body: { required: true, content: { 'application/json': { schema: SendEventBody } } },
+      },
+      responses: { 200: { description: 'The updated case and the transition', content: { 'application/json': { schema: z.object({ case: CaseView, transition: TransitionView }) } } }, ...problems(400, 401, 403, 404, 409, 412, 413, 422) },
+    }),
+    async (c) => {
+      const actor = requireActor(c);
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const r = await cases.send(actor, id, body, { requestId: c.get('requestId'), ifMatch: parseIfMatch(c.req.header('if-match')), idempotency: idempotency(c, actor.id, body) });
+      return reply(c, r) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/cases/{id}/history',
+      tags: ['cases'],
+      summary: 'Every transition of the case, oldest first',
+      security: [{ bearer: [] }],
+      request: { params: IdParam },
+      responses: { 200: { description: 'The history', content: { 'application/json': { schema: z.object({ items: z.array(TransitionView) }) } } }, ...problems(401, 404) },
+    }),
+    async (c) => c.json({ items: await cases.history(requireActor(c), c.req.valid('param').id) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/cases/{id}/events',
+      tags: ['cases'],
+      summary: 'Events the caller may send now, with their input schema',
+      security: [{ bearer: [] }],
+      request: { params: IdParam },
+      responses: { 200: { description: 'Available events', content: { 'application/json': { schema: z.object({ items: z.array(z.object({ type: z.string(), title: z.string().nullable(), to: z.string().nullable(), input_schema: z.record(z.string(), z.unknown()) })) }) } } }, ...problems(401, 404) },
+    }),
+    async (c) => c.json({ items: await cases.events(requireActor(c), c.req.valid('param').id) }, 200),
+  );
+}

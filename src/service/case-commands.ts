@@ -1,0 +1,289 @@
+/**
+ * The commands that change a case: open it, send it an event. Each runs inside one store
+ * transaction (the caller's `tx`): case row + transition record + timers + audit entry are
+ * written together or not at all.
+ */
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { canonicalJson } from '../audit/canonical.js';
+import type { AuditEntryDraft } from '../audit/entry.js';
+import { keyedHash } from '../audit/personal.js';
+import { canActOnUnit, canSeeUnit, isAuditor, type Actor } from '../auth/policy.js';
+import { compileDataSchema, inputJsonSchema, piiPaths } from '../definitions/data-schema.js';
+import type { ProcedureDefinition } from '../definitions/schema.js';
+import { startCase, step, type Effect, type EngineSnapshot, type StepRefused } from '../engine/index.js';
+import { MotcuaError } from '../errors/index.js';
+import { vnDate } from '../clock/index.js';
+import { toDbTime, type CaseRow, type Tx } from '../storage/index.js';
+import { appendAudit } from './audit-append.js';
+import type { OpenCaseInput, SendEventInput } from './case-input.js';
+import { applyClockEffects, type CaseClock } from './deadline-effects.js';
+import type { RequestMeta, ServiceDeps } from './deps.js';
+import { nextCaseCode } from './case-codes.js';
+import { loadCaseRow } from './case-load.js';
+import { writeTimers } from './timer-writes.js';
+
+/** One working day before the due date the case is marked nearly due (sắp trễ). */
+export const DEFAULT_WARN_BEFORE_MS = 7.5 * 60 * 60 * 1000;
+
+/** The result of a command: the row after it and what was recorded. */
+export interface CaseChange {
+  row: CaseRow;
+  definition: ProcedureDefinition;
+  transition: { seq: number; event: string; from: string[] | null; to: string[]; actor_id: string; role: string | null; at: string; reason: string | null };
+}
+
+const REFUSAL_CODES: Record<StepRefused['code'], 'eventNotAllowed' | 'forbidden' | 'validationFailed'> = {
+  eventNotAllowed: 'eventNotAllowed',
+  forbidden: 'forbidden',
+  validationFailed: 'validationFailed',
+  guardFailed: 'eventNotAllowed',
+};
+
+/** Replaces personal values (by JSON pointer) with their keyed hashes before anything is digested. */
+function withoutPersonal(value: Record<string, unknown>, pointers: readonly string[], key: Buffer): Record<string, unknown> {
+  if (pointers.length === 0) return value;
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  for (const pointer of pointers) {
+    const parts = pointer.split('/').slice(1);
+    let node: unknown = copy;
+    for (const [i, part] of parts.entries()) {
+      if (node === null || typeof node !== 'object') break;
+      const obj = node as Record<string, unknown>;
+      if (i === parts.length - 1) {
+        if (part in obj) obj[part] = `hmac:${keyedHash(key, String(obj[part]))}`;
+      } else node = obj[part];
+    }
+  }
+  return copy;
+}
+
+/** The stored form of a case's lookup PIN. */
+export function pinHash(key: Buffer, caseId: string, pin: string): string {
+  return keyedHash(key, `pin:${caseId}:${pin}`);
+}
+
+/** SHA-256 of the canonical input, personal fields replaced; null for no input. */
+export function inputDigest(input: Record<string, unknown> | undefined, pii: readonly string[], key: Buffer): string | null {
+  if (!input || Object.keys(input).length === 0) return null;
+  return createHash('sha256').update(canonicalJson(withoutPersonal(input, pii, key))).digest('hex');
+}
+
+function clockOf(row: CaseRow): CaseClock {
+  const d = (v: string | null) => (v === null ? null : new Date(v));
+  return {
+    clockStartedAt: d(row.clock_started_at),
+    dueAt: d(row.due_at),
+    pausedSince: d(row.paused_since),
+    pausedMs: row.paused_ms,
+    supplementCount: row.supplement_count,
+    closedAt: d(row.closed_at),
+    outcome: row.outcome,
+  };
+}
+
+function clockColumns(c: CaseClock) {
+  const t = (v: Date | null) => (v === null ? null : toDbTime(v));
+  return {
+    clock_started_at: t(c.clockStartedAt),
+    due_at: t(c.dueAt),
+    paused_since: t(c.pausedSince),
+    paused_ms: c.pausedMs,
+    supplement_count: c.supplementCount,
+    closed_at: t(c.closedAt),
+    outcome: c.outcome,
+  };
+}
+
+/** The role recorded for an actor on a transition: the first allowed role they hold. */
+function recordedRole(actor: Actor, roles: readonly string[]): string | null {
+  return roles[0] ?? (actor.id === 'system' ? 'system' : (actor.roles[0] ?? null));
+}
+
+/** Opens a case: validates, starts the machine, writes the row, its first record and audit entry. */
+export async function openCaseCommand(tx: Tx, deps: ServiceDeps, actor: Actor, body: OpenCaseInput, meta: RequestMeta): Promise<CaseChange & { pin: string }> {
+  const now = deps.clock.now();
+  if (isAuditor(actor) && !actor.roles.some((r) => r !== 'auditor')) {
+    throw new MotcuaError('forbidden', 'Auditors read dossiers but cannot open them.');
+  }
+  const unitId = body.unit ?? actor.unitId;
+  const unit = deps.units.get(unitId);
+  if (!unit || !canSeeUnit(actor, unit.path)) throw new MotcuaError('notFound', `No unit '${unitId}' within your reach; GET /api/v1/units lists the units.`);
+  if (!canActOnUnit(actor, unit.path)) throw new MotcuaError('forbidden', `You cannot open dossiers at unit '${unitId}'.`);
+  const registered = deps.registry.inForce(body.procedure, vnDate(now));
+  const def = registered.definition;
+  if (!actor.roles.some((r) => def.roles.includes(r))) {
+    throw new MotcuaError('forbidden', `Opening a '${def.id}' dossier needs one of the roles ${def.roles.join(', ')}; you have ${actor.roles.join(', ') || 'none'}.`);
+  }
+  const errors = compileDataSchema(def.data as Record<string, unknown>)(body.data);
+  if (errors.length > 0) {
+    throw new MotcuaError('validationFailed', `The dossier data does not fit procedure '${def.id}' v${def.version}: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`, { errors });
+  }
+
+  const facts = { data: body.data, case: { channel: body.channel, ...(body.flags ?? {}) } };
+  const started = startCase(def, facts, now);
+  const calendar = deps.calendars.forUnit(unit.id);
+  const blank: CaseClock = { clockStartedAt: null, dueAt: null, pausedSince: null, pausedMs: 0, supplementCount: 0, closedAt: null, outcome: null };
+  const change = applyClockEffects({ def, clock: blank, effects: started.effects, calendar, now, data: body.data, caseFacts: facts.case, warnBeforeMs: DEFAULT_WARN_BEFORE_MS });
+
+  const id = randomBytes(16).toString('base64url');
+  const code = await nextCaseCode(tx, unit, now);
+  const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const at = toDbTime(now);
+  await tx.db
+    .insertInto('cases')
+    .values({
+      id,
+      code,
+      procedure_id: def.id,
+      procedure_version: def.version,
+      unit_id: unit.id,
+      unit_path: unit.path,
+      state: JSON.stringify(started.active),
+      snapshot: JSON.stringify(started.snapshot),
+      status_code: started.status,
+      version: 1,
+      applicant: JSON.stringify(body.applicant),
+      data: JSON.stringify(body.data),
+      channel: body.channel,
+      received_at: at,
+      ...clockColumns(change.clock),
+      nearly_due_at: null,
+      overdue_at: null,
+      flags: JSON.stringify(body.flags ?? {}),
+      // Keyed, so a copied database does not give the PINs away to a million guesses.
+      pin_hash: pinHash(deps.auditKey, id, pin),
+      apology: null,
+      created_by: actor.id,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  const role = recordedRole(actor, actor.roles.filter((r) => def.roles.includes(r)));
+  await tx.db
+    .insertInto('case_transitions')
+    .values({ case_id: id, seq: 1, event: 'case.opened', from_state: null, to_state: JSON.stringify(started.active), actor_id: actor.id, actor_role: role, unit_id: unit.id, input_digest: null, reason: null, comment: null, at, procedure_version: def.version, request_id: meta.requestId })
+    .execute();
+  await writeTimers(tx, id, change, now);
+  const draft: AuditEntryDraft = {
+    time: at,
+    actor: { id: actor.id, role: role ?? 'unknown' },
+    unit: unit.id,
+    case_id: id,
+    procedure: `${def.id}@${def.version}`,
+    event: 'case.opened',
+    from: null,
+    to: started.active,
+    reason: null,
+    request_id: meta.requestId,
+    // The dossier data is personal; the log keeps only which fields were given.
+    input_digest: inputDigest(body.data, piiPaths(def.data), deps.auditKey),
+    kind: 'case.opened',
+    details: { code, channel: body.channel, fields: Object.keys(body.data).sort() },
+  };
+  await appendAudit(tx, draft);
+  const row = await loadCaseRow(tx, id);
+  return { row: row!, definition: def, pin, transition: { seq: 1, event: 'case.opened', from: null, to: started.active, actor_id: actor.id, role, at, reason: null } };
+}
+
+/** Sends an event to a case on behalf of `actor` (an officer, or the system for timers). */
+export async function sendEventCommand(
+  tx: Tx,
+  deps: ServiceDeps,
+  actor: Actor,
+  caseId: string,
+  body: SendEventInput,
+  opts: RequestMeta & { ifMatch?: number | undefined; system?: boolean },
+): Promise<CaseChange> {
+  const now = deps.clock.now();
+  const row = await loadCaseRow(tx, caseId);
+  // Outside the caller's subtree the case does not exist, whatever the reason.
+  if (!row || !canSeeUnit(actor, row.unit_path)) throw new MotcuaError('caseNotFound', `No case '${caseId}'.`);
+  if (!canActOnUnit(actor, row.unit_path)) {
+    if (isAuditor(actor)) throw new MotcuaError('forbidden', 'Auditors read dossiers but cannot change them.');
+    throw new MotcuaError('caseNotFound', `No case '${caseId}'.`);
+  }
+  if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
+    throw new MotcuaError('preconditionFailed', `The case is at version ${row.version}, not ${opts.ifMatch}; reload it and decide again.`, { current_version: row.version });
+  }
+  const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
+  const snapshot = JSON.parse(row.snapshot) as EngineSnapshot;
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  const caseFacts = { channel: row.channel, supplement_count: row.supplement_count, ...(JSON.parse(row.flags) as Record<string, unknown>) };
+  const result = step(def, snapshot, { type: body.type, input: body.input }, { id: actor.id, roles: actor.roles, system: opts.system === true }, { data, case: caseFacts }, now);
+  if (!result.ok) {
+    const current = JSON.parse(row.state) as string[];
+    throw new MotcuaError(REFUSAL_CODES[result.code], result.message, {
+      state: current,
+      allowed_events: result.allowed,
+      ...(result.fieldErrors ? { errors: result.fieldErrors } : {}),
+    });
+  }
+
+  const calendar = deps.calendars.forUnit(row.unit_id);
+  const change = applyClockEffects({ def, clock: clockOf(row), effects: result.effects as Effect[], calendar, now, data, caseFacts, warnBeforeMs: DEFAULT_WARN_BEFORE_MS });
+  const version = row.version + 1;
+  const at = toDbTime(now);
+  const updated = await tx.db
+    .updateTable('cases')
+    .set({ state: JSON.stringify(result.to), snapshot: JSON.stringify(result.snapshot), status_code: result.status ?? row.status_code, version, updated_at: at, ...clockColumns(change.clock) })
+    .where('id', '=', row.id)
+    .where('version', '=', row.version)
+    .executeTakeFirst();
+  // Another node changed the case between our read and write (PostgreSQL); nothing was written.
+  if (Number(updated.numUpdatedRows) !== 1) throw new MotcuaError('versionConflict', 'The case changed while this event was applied; reload it and try again.');
+
+  const role = recordedRole(actor, result.transition.roles);
+  const transitionDef = (() => {
+    for (const leaf of result.from) {
+      const t = findTransitionInput(def, leaf, body.type);
+      if (t) return t;
+    }
+    return undefined;
+  })();
+  const pii = transitionDef ? piiPaths(inputJsonSchema(transitionDef)) : [];
+  const digest = inputDigest(body.input, pii, deps.auditKey);
+  const reason = result.transition.reason ?? null;
+  await tx.db
+    .insertInto('case_transitions')
+    .values({ case_id: row.id, seq: version, event: body.type, from_state: JSON.stringify(result.from), to_state: JSON.stringify(result.to), actor_id: actor.id, actor_role: role, unit_id: row.unit_id, input_digest: digest, reason, comment: body.comment ?? null, at, procedure_version: def.version, request_id: opts.requestId })
+    .execute();
+  await writeTimers(tx, row.id, change, now);
+  await appendAudit(tx, {
+    time: at,
+    actor: { id: actor.id, role: role ?? 'unknown' },
+    unit: row.unit_id,
+    case_id: row.id,
+    procedure: `${def.id}@${def.version}`,
+    event: body.type,
+    from: result.from,
+    to: result.to,
+    reason,
+    request_id: opts.requestId,
+    input_digest: digest,
+    kind: 'case.transition',
+  });
+  const after = await loadCaseRow(tx, row.id);
+  return { row: after!, definition: def, transition: { seq: version, event: body.type, from: result.from, to: result.to, actor_id: actor.id, role, at, reason } };
+}
+
+/** The input spec of the transition handling `event` in `state` or its ancestors (for personal-field masking). */
+function findTransitionInput(def: ProcedureDefinition, state: string, event: string) {
+  const path: ProcedureDefinition['states'][string][] = [];
+  const visit = (states: ProcedureDefinition['states'], trail: ProcedureDefinition['states'][string][]): boolean => {
+    for (const [name, node] of Object.entries(states)) {
+      const here = [...trail, node];
+      if (name === state) {
+        path.push(...here);
+        return true;
+      }
+      if (node.states && visit(node.states, here)) return true;
+    }
+    return false;
+  };
+  visit(def.states, []);
+  for (const node of path.reverse()) {
+    const t = node.on?.[event];
+    if (t) return (Array.isArray(t) ? t[0] : t)?.input;
+  }
+  return undefined;
+}

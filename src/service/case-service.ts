@@ -1,0 +1,97 @@
+/**
+ * The case service: what officers do all day, as commands (one transaction each) and queries.
+ * HTTP, the web pages and the CLI call this; nothing else touches case rows.
+ */
+import type { Actor } from '../auth/policy.js';
+import { availableEvents, type EngineSnapshot } from '../engine/index.js';
+import type { CaseRow } from '../storage/index.js';
+import type { OpenCaseInput, SendEventInput } from './case-input.js';
+import { openCaseCommand, sendEventCommand, type CaseChange } from './case-commands.js';
+import { caseHistory, listCaseRows, visibleCase, type CaseListQuery } from './case-queries.js';
+import { caseView, type CaseView } from './case-view.js';
+import type { RequestMeta, ServiceDeps } from './deps.js';
+import { idempotentWrite, type IdempotencyScope, type StoredResponse } from './idempotency.js';
+
+export interface TransitionView {
+  seq: number;
+  event: string;
+  from: string[] | null;
+  to: string[];
+  actor_id: string;
+  role: string | null;
+  at: string;
+  reason: string | null;
+  comment?: string | null;
+}
+
+export interface CaseService {
+  open(actor: Actor, body: OpenCaseInput, meta: RequestMeta & { idempotency?: IdempotencyScope | null }): Promise<StoredResponse>;
+  send(actor: Actor, id: string, body: SendEventInput, meta: RequestMeta & { ifMatch?: number | undefined; idempotency?: IdempotencyScope | null }): Promise<StoredResponse>;
+  get(actor: Actor, id: string): Promise<CaseView>;
+  list(actor: Actor, query: CaseListQuery): Promise<{ items: CaseView[]; next_cursor: string | null }>;
+  history(actor: Actor, id: string): Promise<TransitionView[]>;
+  events(actor: Actor, id: string): Promise<{ type: string; title: string | null; to: string | null; input_schema: Record<string, unknown> }[]>;
+}
+
+/** Creates the case service over the wired parts. */
+export function createCaseService(deps: ServiceDeps): CaseService {
+  const unitName = (id: string) => deps.units.get(id)?.name ?? id;
+  const view = (row: CaseRow, actor: Actor | null): CaseView => {
+    const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
+    return caseView(row, def, unitName(row.unit_id), actor, deps.clock.now());
+  };
+  const changeBody = (change: CaseChange, actor: Actor) => ({ case: view(change.row, actor), transition: change.transition });
+
+  return {
+    async open(actor, body, meta) {
+      return idempotentWrite(deps.store, deps.clock, meta.idempotency ?? null, async (tx) => {
+        const change = await openCaseCommand(tx, deps, actor, body, meta);
+        // The PIN is shown once, here, for the printed receipt; only its keyed hash is stored.
+        return { status: 201, body: { ...view(change.row, actor), pin: change.pin } };
+      });
+    },
+
+    async send(actor, id, body, meta) {
+      return idempotentWrite(deps.store, deps.clock, meta.idempotency ?? null, async (tx) => {
+        const change = await sendEventCommand(tx, deps, actor, id, body, meta);
+        return { status: 200, body: changeBody(change, actor) };
+      });
+    },
+
+    async get(actor, id) {
+      const row = await deps.store.read((tx) => visibleCase(tx, actor, id));
+      return view(row, actor);
+    },
+
+    async list(actor, query) {
+      const { rows, next } = await deps.store.read((tx) => listCaseRows(tx, actor, query, (u) => deps.units.get(u)?.path, deps.clock.now()));
+      return { items: rows.map((r) => view(r, actor)), next_cursor: next };
+    },
+
+    async history(actor, id) {
+      const rows = await deps.store.read(async (tx) => {
+        await visibleCase(tx, actor, id);
+        return caseHistory(tx, id);
+      });
+      return rows.map((t) => ({
+        seq: t.seq,
+        event: t.event,
+        from: t.from_state === null ? null : (JSON.parse(t.from_state) as string[]),
+        to: JSON.parse(t.to_state) as string[],
+        actor_id: t.actor_id,
+        role: t.actor_role,
+        at: t.at,
+        reason: t.reason,
+        comment: t.comment,
+      }));
+    },
+
+    async events(actor, id) {
+      const row = await deps.store.read((tx) => visibleCase(tx, actor, id));
+      if (row.closed_at !== null) return [];
+      const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
+      const list = availableEvents(def, JSON.parse(row.snapshot) as EngineSnapshot, { id: actor.id, roles: actor.roles });
+      return list.map((e) => ({ type: e.type, title: e.title, to: e.to, input_schema: e.inputSchema }));
+    },
+  };
+}

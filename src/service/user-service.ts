@@ -1,0 +1,155 @@
+/**
+ * Users, their tokens and the unit tree in the database. A token is shown once at creation;
+ * only its SHA-256 is stored. Creating and disabling users are audited.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Actor } from '../auth/policy.js';
+import { isAdmin, SystemRoles } from '../auth/policy.js';
+import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
+import type { UnitTree } from '../auth/units.js';
+import { MotcuaError } from '../errors/index.js';
+import { toDbTime, type Tx } from '../storage/index.js';
+import { appendAudit } from './audit-append.js';
+import type { RequestMeta, ServiceDeps } from './deps.js';
+
+export const NewUserBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  unit: z.string().min(1).max(64),
+  roles: z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'roles are lower-case words, e.g. receiver').max(64)).min(1).max(20),
+});
+export type NewUser = z.infer<typeof NewUserBody>;
+
+export interface UserView {
+  id: string;
+  name: string;
+  unit: string;
+  roles: string[];
+  disabled: boolean;
+  created_at: string;
+}
+
+/** The officer roles procedures may name, plus the built-in ones. */
+export function knownRoles(procedureRoles: Iterable<string>): Set<string> {
+  return new Set([SystemRoles.admin, SystemRoles.auditor, ...procedureRoles]);
+}
+
+/** Writes the unit tree into the database (insert new, update changed); units are never deleted. */
+export async function syncUnits(tx: Tx, tree: UnitTree): Promise<void> {
+  for (const u of tree.all()) {
+    const row = { id: u.id, parent_id: u.parentId, name: u.name, level: u.level, code: u.code, path: u.path };
+    const existing = await tx.db.selectFrom('units').select('id').where('id', '=', u.id).executeTakeFirst();
+    if (existing) await tx.db.updateTable('units').set(row).where('id', '=', u.id).execute();
+    else await tx.db.insertInto('units').values(row).execute();
+  }
+}
+
+/** Creates a user and their first token, inside the caller's transaction. */
+export async function createUserCommand(tx: Tx, deps: ServiceDeps, by: Actor | null, body: NewUser, meta: RequestMeta): Promise<{ user: UserView; token: string }> {
+  const unit = deps.units.get(body.unit);
+  if (!unit) throw new MotcuaError('validationFailed', `No unit '${body.unit}'; GET /api/v1/units lists the units.`, { errors: [{ path: '/unit', message: 'unknown unit' }] });
+  const roles = [...new Set(body.roles)];
+  const known = knownRoles(deps.registry.ids().flatMap((id) => deps.registry.versions(id).flatMap((v) => v.definition.roles)));
+  const unknown = roles.filter((r) => !known.has(r));
+  if (unknown.length > 0) {
+    throw new MotcuaError('validationFailed', `Unknown role(s) ${unknown.join(', ')}; roles are admin, auditor and the roles procedures name: ${[...known].sort().join(', ')}.`, {
+      errors: unknown.map((r) => ({ path: '/roles', message: `unknown role '${r}'` })),
+    });
+  }
+  const now = deps.clock.now();
+  const id = `u_${randomBytes(9).toString('base64url')}`;
+  const token = generateToken();
+  const at = toDbTime(now);
+  await tx.db.insertInto('users').values({ id, name: body.name, unit_id: unit.id, roles: JSON.stringify(roles), disabled_at: null, created_at: at }).execute();
+  await tx.db.insertInto('api_tokens').values({ token_hash: hashToken(token), user_id: id, created_at: at, revoked_at: null }).execute();
+  await appendAudit(tx, {
+    time: at,
+    actor: { id: by?.id ?? 'system', role: by ? 'admin' : 'system' },
+    unit: unit.id,
+    case_id: null,
+    procedure: null,
+    event: 'user.created',
+    from: null,
+    to: null,
+    reason: null,
+    request_id: meta.requestId,
+    input_digest: null,
+    kind: 'user.created',
+    // The user's name is personal data: the log records the id and roles only.
+    details: { user_id: id, roles },
+  });
+  return { user: { id, name: body.name, unit: unit.id, roles, disabled: false, created_at: at }, token };
+}
+
+function toView(r: { id: string; name: string; unit_id: string; roles: string; disabled_at: string | null; created_at: string }): UserView {
+  return { id: r.id, name: r.name, unit: r.unit_id, roles: JSON.parse(r.roles) as string[], disabled: r.disabled_at !== null, created_at: r.created_at };
+}
+
+export interface UserService {
+  create(by: Actor | null, body: NewUser, meta: RequestMeta): Promise<{ user: UserView; token: string }>;
+  list(by: Actor | null): Promise<UserView[]>;
+  disable(by: Actor | null, id: string, meta: RequestMeta): Promise<UserView>;
+  /** The actor behind a bearer token, or null (unknown, revoked, or disabled user). */
+  authenticate(token: string): Promise<Actor | null>;
+}
+
+function requireAdmin(by: Actor | null): void {
+  // `null` is the operator at the command line, who holds the machine anyway.
+  if (by !== null && !isAdmin(by)) throw new MotcuaError('forbidden', 'Only administrators manage users.');
+}
+
+export function createUserService(deps: ServiceDeps): UserService {
+  return {
+    async create(by, body, meta) {
+      requireAdmin(by);
+      return deps.store.write((tx) => createUserCommand(tx, deps, by, body, meta));
+    },
+    async list(by) {
+      requireAdmin(by);
+      const rows = await deps.store.read((tx) => tx.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute());
+      return rows.map(toView);
+    },
+    async disable(by, id, meta) {
+      requireAdmin(by);
+      return deps.store.write(async (tx) => {
+        const row = await tx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!row) throw new MotcuaError('notFound', `No user '${id}'; \`motcua users list\` shows the users.`);
+        if (row.disabled_at !== null) return toView(row);
+        const at = toDbTime(deps.clock.now());
+        await tx.db.updateTable('users').set({ disabled_at: at }).where('id', '=', id).execute();
+        await tx.db.updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+        await appendAudit(tx, {
+          time: at,
+          actor: { id: by?.id ?? 'system', role: by ? 'admin' : 'system' },
+          unit: row.unit_id,
+          case_id: null,
+          procedure: null,
+          event: 'user.disabled',
+          from: null,
+          to: null,
+          reason: null,
+          request_id: meta.requestId,
+          input_digest: null,
+          kind: 'user.disabled',
+          details: { user_id: id },
+        });
+        return toView({ ...row, disabled_at: at });
+      });
+    },
+    async authenticate(token) {
+      if (!looksLikeToken(token)) return null;
+      const row = await deps.store.read((tx) =>
+        tx.db
+          .selectFrom('api_tokens')
+          .innerJoin('users', 'users.id', 'api_tokens.user_id')
+          .select(['users.id', 'users.name', 'users.unit_id', 'users.roles', 'users.disabled_at', 'api_tokens.revoked_at'])
+          .where('api_tokens.token_hash', '=', hashToken(token))
+          .executeTakeFirst(),
+      );
+      if (!row || row.disabled_at !== null || row.revoked_at !== null) return null;
+      const unit = deps.units.get(row.unit_id);
+      if (!unit) return null;
+      return { id: row.id, name: row.name, unitId: unit.id, unitPath: unit.path, roles: JSON.parse(row.roles) as string[] };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The ordered list of migrations. An explicit map, not a folder scan, so the compiled build
+ * (dist/) and the tests (src/ through vitest) find exactly the same migrations. Names sort in
+ * the order they run; a new migration is a new file and one line here. Never edit a shipped one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Capabilities } from '../capabilities.js';
+import { initialSchema } from './0001-initial.js';
+import { appendOnlyTriggers } from './0002-append-only.js';
+
+const migrations: Record<string, (caps: Capabilities) => Migration> = {
+  '0001_initial': initialSchema,
+  '0002_append_only': appendOnlyTriggers,
+};
+
+/** Names of all migrations, in order. */
+export const migrationNames: readonly string[] = Object.keys(migrations).sort();
+
+/** A Kysely migration provider for one dialect. */
+export function migrationProvider(caps: Capabilities): MigrationProvider {
+  return {
+    getMigrations: async () => Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(caps)])),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The embedded store: one SQLite file, `${dataDir}/motcua.db`, one writer process.
+ *
+ * Durability: WAL with synchronous=FULL, so a COMMIT has reached the disk when it returns.
+ * Writes go through group commit (group-commit.ts) on the one write connection, each batch
+ * begun IMMEDIATE so it holds the write lock from its first statement (no deadlock-prone lock
+ * upgrade). Reads use a second, read-only connection: WAL lets it read the last committed
+ * state while a batch is open, and it never sees a batch's uncommitted work.
+ */
+import { chmodSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { MotcuaError } from '../errors/index.js';
+import { sqliteCapabilities } from './capabilities.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { createGroupCommit, TransactionLostError, type BatchControl } from './group-commit.js';
+import { migrateDatabase } from './migrate.js';
+import type { Database as Schema } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
+import { emptyStats, sqliteFileName, type Command, type ResolvedStoreConfig, type Store } from './store.js';
+
+/** Opens (creating if needed) the SQLite store in `config.dataDir`. */
+export async function openSqliteStore(config: ResolvedStoreConfig): Promise<Store> {
+  const file = join(config.dataDir, sqliteFileName);
+  const lock = lockDataDir(config.dataDir);
+  const cleanup: Array<() => unknown> = [() => lock.release()];
+  try {
+    const isNew = !existsSync(file);
+    const raw = new Database(file, { timeout: config.busyTimeoutMs });
+    cleanup.unshift(() => raw.open && raw.close());
+    // Dossiers hold personal data: a new database is readable by its owner only (SQLite gives
+    // the -wal and -shm files the same mode).
+    if (isNew) chmodSync(file, 0o600);
+    const mode = raw.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') {
+      throw new MotcuaError('unavailable', `SQLite could not switch ${file} to WAL (got '${String(mode)}'); put the data folder on a local disk`);
+    }
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    if (config.migrate) await migrateDatabase(db, sqliteCapabilities);
+
+    let readDb = db;
+    if (config.separateReader) {
+      const rawReader = new Database(file, { readonly: true, fileMustExist: true, timeout: config.busyTimeoutMs });
+      cleanup.unshift(() => rawReader.open && rawReader.close());
+      readDb = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(rawReader) }) });
+    }
+    return createSqliteStore(config, file, raw, db, readDb, () => lock.release());
+  } catch (e) {
+    for (const undo of cleanup) undo();
+    throw e;
+  }
+}
+
+function createSqliteStore(
+  config: ResolvedStoreConfig,
+  file: string,
+  raw: Database.Database,
+  db: Kysely<Schema>,
+  readDb: Kysely<Schema>,
+  releaseLock: () => void,
+): Store {
+  const capabilities = sqliteCapabilities;
+  const stats = emptyStats();
+  const statements = {
+    begin: raw.prepare('BEGIN IMMEDIATE'),
+    savepoint: raw.prepare('SAVEPOINT motcua_command'),
+    release: raw.prepare('RELEASE motcua_command'),
+    rollbackTo: raw.prepare('ROLLBACK TO motcua_command'),
+    commit: raw.prepare('COMMIT'),
+    rollback: raw.prepare('ROLLBACK'),
+  };
+  const control: BatchControl = {
+    begin: () => statements.begin.run(),
+    savepoint: () => statements.savepoint.run(),
+    release: () => statements.release.run(),
+    rollbackToSavepoint: () => statements.rollbackTo.run(),
+    commit: () => statements.commit.run(),
+    rollback: () => statements.rollback.run(),
+    inTransaction: () => raw.inTransaction,
+  };
+  const group = createGroupCommit({
+    withConnection: (body) => db.connection().execute((conn) => body({ db: conn, capabilities })),
+    control,
+    maxBatch: config.maxBatch,
+    maxQueued: config.maxQueued,
+    stats,
+    describeFailure: (e) => describeSqliteFailure(e, file),
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    capabilities,
+    clock: config.clock,
+    location: file,
+    write: <T>(fn: Command<T>) => group.submit(fn),
+    read: <T>(fn: Command<T>) => readDb.transaction().execute((trx) => fn({ db: trx, capabilities })),
+    stats: () => ({ ...stats }),
+    close() {
+      closed ??= (async () => {
+        try {
+          await group.close();
+          if (readDb !== db) await readDb.destroy();
+          // Keeps the query planner's statistics fresh for the next start; cheap when nothing changed.
+          raw.pragma('optimize');
+          await db.destroy();
+        } finally {
+          // Whatever failed above, the next process must be able to open the folder.
+          if (raw.open) raw.close();
+          releaseLock();
+        }
+      })();
+      return closed;
+    },
+  };
+}
+
+/** SQLite result codes that mean "the database cannot take writes right now", not a bug. */
+const unavailableCodes = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|NOMEM|PROTOCOL)/;
+
+function describeSqliteFailure(error: unknown, file: string): unknown {
+  if (error instanceof MotcuaError) return error;
+  const cause = error instanceof TransactionLostError ? error.cause : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && unavailableCodes.test(code)) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const failure = new MotcuaError(
+      'unavailable',
+      `the database could not commit (${code}: ${message}); nothing of this request was saved. ` +
+        `Retry; if it persists, check free disk space and other programs holding ${file}`,
+    );
+    failure.cause = cause;
+    return failure;
+  }
+  return error;
+}
