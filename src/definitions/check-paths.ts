@@ -12,7 +12,7 @@ import type { ProcedureDefinition } from './schema.js';
 import { DEFAULT_MAX_BYTES, parseYamlSource, sizeCapMessage, type ParsedYaml } from './yaml-source.js';
 
 /** The kinds of YAML document motcua reads. */
-export type DocumentKind = 'procedure' | 'scenarios' | 'calendar' | 'units';
+export type DocumentKind = 'procedure' | 'scenarios' | 'calendar' | 'units' | 'scorecard';
 
 /** Checks one parsed document of a kind; returns its findings (the YAML-level ones are already in `doc.findings`). */
 export type DocumentChecker = (doc: ParsedYaml, path: string, source: string) => Finding[];
@@ -33,7 +33,7 @@ export interface PathsCheck {
 }
 
 const checkers = new Map<DocumentKind, DocumentChecker>();
-const KINDS: readonly DocumentKind[] = ['procedure', 'scenarios', 'calendar', 'units'];
+const KINDS: readonly DocumentKind[] = ['procedure', 'scenarios', 'calendar', 'units', 'scorecard'];
 
 /** Plugs in the checker of a document kind (calendars, unit trees, scenarios). The last registration wins. */
 export function registerDocumentChecker(kind: Exclude<DocumentKind, 'procedure'>, checker: DocumentChecker): void {
@@ -50,6 +50,8 @@ export function documentKind(path: string, value?: unknown): DocumentKind | unde
   const kind = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)['kind'] : undefined;
   if (kind !== undefined) return KINDS.find((k) => k === kind);
   if (path.split(/[\\/]/).slice(0, -1).includes('calendars')) return 'calendar';
+  if (/(^|[\\/])units\.ya?ml$/i.test(path)) return 'units';
+  if (/(^|[\\/])scorecard\.ya?ml$/i.test(path)) return 'scorecard';
   return 'procedure';
 }
 

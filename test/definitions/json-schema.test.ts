@@ -7,6 +7,9 @@ import { parse } from 'yaml';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { procedureJsonSchema, renderSchema, schemaFiles } from '../../src/definitions/json-schema.js';
+import { registerDocumentKinds } from '../../src/documents/index.js';
+
+registerDocumentKinds();
 
 const root = new URL('../../', import.meta.url);
 const fixture = (rel: string): unknown => parse(readFileSync(new URL(`test/fixtures/definitions/${rel}`, root), 'utf8'));

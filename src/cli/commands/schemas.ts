@@ -5,6 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { renderSchema, schemaFiles } from '../../definitions/json-schema.js';
+import { registerDocumentKinds } from '../../documents/index.js';
 import { EXIT_USAGE, type CliCommand } from '../io.js';
 
 const usage = `usage: motcua schemas [--write|--check]
@@ -16,6 +17,7 @@ export const command: CliCommand = {
   summary: 'write or check the generated JSON Schemas in schemas/',
   usage,
   async run(args, io) {
+    registerDocumentKinds();
     const unknown = args.filter((a) => a !== '--write' && a !== '--check');
     if (unknown.length > 0 || (args.includes('--write') && args.includes('--check'))) {
       io.err(`motcua schemas: ${unknown.length > 0 ? `unknown argument '${unknown[0]}'` : 'choose --write or --check'}\n${usage}\n`);

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkPaths } from '../../definitions/check-paths.js';
 import { countFindings, formatFinding } from '../../definitions/findings.js';
+import { registerDocumentKinds } from '../../documents/index.js';
 import { EXIT_USAGE, type CliCommand } from '../io.js';
 
 const usage = `usage: motcua validate [--json] [paths…]
@@ -23,6 +24,7 @@ export const command: CliCommand = {
   summary: 'check procedure definitions and report every problem with its line and column',
   usage,
   async run(args, io) {
+    registerDocumentKinds();
     let json = false;
     const paths: string[] = [];
     let onlyPaths = false;
