@@ -21,7 +21,7 @@ export {
 } from './entry.js';
 export { EMPTY_TREE_ROOT, GENESIS_CHAIN, GENESIS_PREV, HASH_SIZE, chainHash, leafHash, leafHashOfText, nodeHash, sha256 } from './hashing.js';
 export { HINT_VISIBLE, keyedHash, personalHint } from './personal.js';
-export { createMerkleAccumulator, merkleRoot, splitPoint, subtreeRoot, type MerkleAccumulator } from './merkle-tree.js';
+export { createMerkleAccumulator, merkleRoot, splitPoint, subtreeRoot, type MerkleAccumulator, type MerkleFrontier } from './merkle-tree.js';
 export {
   consistencyProof,
   consistencyProofFrom,

@@ -2,7 +2,7 @@
  * RFC 9162 §2.1.1 Merkle Tree Hash over leaf hashes, in full (for small trees and tests) and
  * streaming (a stack of at most log2(n)+1 perfect-subtree roots, for the verifier and the log).
  */
-import { EMPTY_TREE_ROOT, nodeHash } from './hashing.js';
+import { EMPTY_TREE_ROOT, HASH_SIZE, nodeHash } from './hashing.js';
 import { MotcuaError } from '../errors/index.js';
 
 /** The largest power of two strictly below `n` (n ≥ 2): where RFC 9162 splits a tree. */
@@ -35,15 +35,29 @@ export type MerkleAccumulator = {
   push(leaf: Uint8Array): void;
   /** MTH of all leaves pushed so far (O(log n) hashes). */
   root(): Buffer;
+  /** The state to store and resume from: the roots of the perfect subtrees, largest first. */
+  frontier(): MerkleFrontier;
 };
 
-/** Creates an empty {@link MerkleAccumulator}; memory stays O(log n) however many leaves it sees. */
-export function createMerkleAccumulator(): MerkleAccumulator {
+/**
+ * What a tree of `size` leaves needs to keep growing: one subtree root per 1-bit of `size`.
+ * A store can keep it beside each checkpoint, so the next root needs only the leaves added since.
+ */
+export type MerkleFrontier = { size: number; nodes: Buffer[] };
+
+/**
+ * Creates a {@link MerkleAccumulator}, empty or resumed from a stored frontier; memory stays
+ * O(log n) however many leaves it sees.
+ */
+export function createMerkleAccumulator(from?: MerkleFrontier): MerkleAccumulator {
   // stack[i] is the root of a perfect subtree; sizes strictly decrease left to right and
   // follow the binary digits of `count`, so merging mirrors incrementing a binary counter.
-  const stack: Buffer[] = [];
-  let count = 0;
+  const stack: Buffer[] = from ? checkFrontier(from) : [];
+  let count = from?.size ?? 0;
   return {
+    frontier() {
+      return { size: count, nodes: stack.map((n) => Buffer.from(n)) };
+    },
     get size() {
       return count;
     },
@@ -67,4 +81,13 @@ export function createMerkleAccumulator(): MerkleAccumulator {
       return node;
     },
   };
+}
+
+function checkFrontier(from: MerkleFrontier): Buffer[] {
+  let ones = 0;
+  for (let n = from.size; n > 0; n = Math.floor(n / 2)) ones += n % 2;
+  if (!Number.isSafeInteger(from.size) || from.size < 0 || from.nodes.length !== ones || from.nodes.some((n) => n.length !== HASH_SIZE)) {
+    throw new MotcuaError('internal', `stored Merkle frontier for size ${from.size} is damaged: it needs ${ones} hashes of 32 bytes`);
+  }
+  return from.nodes.map((n) => Buffer.from(n));
 }

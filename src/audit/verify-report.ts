@@ -41,7 +41,7 @@ export type VerifyReport = {
   problemCount: number;
   /** Seq numbers missing from the export (at most `maxListed` runs). */
   gaps: SeqGap[];
-  /** Checkpoints in export order (the first `maxListed`), with counts over all of them. */
+  /** Checkpoints in export order (the first 10,000), with counts over all of them. */
   checkpoints: CheckpointCheck[];
   checkpointCount: number;
   checkpointsValid: number;

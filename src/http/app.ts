@@ -10,6 +10,8 @@ import { errorToResponse, problemResponse } from './problem.js';
 import { registerCalendarRoutes, type CalendarProvider } from './routes/calendar.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerCaseRoutes } from './routes/cases.js';
+import { registerDeadlineRoutes } from './routes/deadlines.js';
+import type { DeadlineService } from '../service/deadline-service.js';
 import { registerAdminRoutes, type Publisher } from './routes/admin.js';
 import { authenticate, type AuthVariables, type Authenticator } from './auth.js';
 import type { CaseService } from '../service/case-service.js';
@@ -25,7 +27,7 @@ export interface HttpDeps {
   /** Working calendars; the due-date route is served when given. */
   calendars?: CalendarProvider;
   /** The services behind authenticated routes; absent in tests of the read-only face. */
-  services?: { authenticate: Authenticator; cases: CaseService; users: UserService; units: UnitTree; publish: Publisher };
+  services?: { authenticate: Authenticator; cases: CaseService; deadlines: DeadlineService; users: UserService; units: UnitTree; publish: Publisher };
   /** Operator log (one line per event, no personal data). */
   log?: (line: string) => void;
   /** Largest accepted request body, bytes. */
@@ -67,6 +69,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   if (deps.calendars) registerCalendarRoutes(app, { ...deps, calendars: deps.calendars });
   if (deps.services) {
     registerCaseRoutes(app, deps.services.cases);
+    registerDeadlineRoutes(app, deps.services.deadlines);
     registerAdminRoutes(app, deps.services);
   }
 

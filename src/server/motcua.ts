@@ -19,6 +19,8 @@ import type { CatalogEntry, ProcedureCatalog } from '../http/routes/procedures.j
 import { toMermaid } from '../engine/index.js';
 import { openStore, type Store } from '../storage/index.js';
 import { createCaseService, type CaseService } from '../service/case-service.js';
+import { createDeadlineService } from '../service/deadline-service.js';
+import { createSweeper, type Sweeper } from '../service/sweeper.js';
 import type { Calendars, ServiceDeps } from '../service/deps.js';
 import { loadProcedures, publishProcedure } from '../service/procedure-service.js';
 import { createUserService, syncUnits, type UserService } from '../service/user-service.js';
@@ -38,6 +40,8 @@ export interface Motcua {
   deps: ServiceDeps;
   cases: CaseService;
   users: UserService;
+  /** Fires durable timers; `motcua serve` starts it, tests call `sweepOnce()`. */
+  sweeper: Sweeper;
   close(): Promise<void>;
 }
 
@@ -123,12 +127,25 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
       services: {
         authenticate: (token) => users.authenticate(token),
         cases,
+        deadlines: createDeadlineService(deps),
         users,
         units,
         publish: (actor, id, yaml, requestId) => publishProcedure(deps, actor, id, yaml, { requestId }),
       },
     });
-    return { app, store, deps, cases, users, close: () => store.close() };
+    const sweeper = createSweeper(deps);
+    return {
+      app,
+      store,
+      deps,
+      cases,
+      users,
+      sweeper,
+      close: async () => {
+        await sweeper.stop();
+        await store.close();
+      },
+    };
   } catch (e) {
     await store.close();
     throw e;

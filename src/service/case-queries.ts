@@ -68,7 +68,10 @@ export async function listCaseRows(tx: Tx, actor: Actor, query: CaseListQuery, u
   }
   if (query.procedure !== undefined) qb = qb.where('procedure_id', '=', query.procedure);
   if (query.status !== undefined) qb = qb.where('status_code', '=', query.status);
-  if (query.state !== undefined) qb = qb.where('state', 'like', `%${JSON.stringify(query.state).replace(/[%_]/g, '')}%`);
+  // State names are identifiers, so '_' (a one-character wildcard that also matches itself) is
+  // kept: stripping it made `state=result_ready` match nothing. JSON columns are jsonb on
+  // PostgreSQL, where LIKE needs text, hence the cast.
+  if (query.state !== undefined) qb = qb.where((eb) => eb(eb.cast('state', 'text'), 'like', `%${JSON.stringify(query.state).replace(/[%\\]/g, '')}%`));
   if (query.open === true) qb = qb.where('closed_at', 'is', null);
   if (query.overdue === true) {
     const at = toDbTime(now);
@@ -77,7 +80,7 @@ export async function listCaseRows(tx: Tx, actor: Actor, query: CaseListQuery, u
   if (query.due_before !== undefined) qb = qb.where('due_at', '<', toDbTime(new Date(query.due_before)));
   if (query.q !== undefined && query.q.trim() !== '') {
     const q = query.q.trim();
-    qb = qb.where((eb) => eb.or([eb('code', '=', q), eb('code', 'like', `${q.replace(/[%_]/g, '')}%`), eb('applicant', 'like', `%${q.replace(/[%_"\\]/g, '')}%`)]));
+    qb = qb.where((eb) => eb.or([eb('code', '=', q), eb('code', 'like', `${q.replace(/[%_]/g, '')}%`), eb(eb.cast('applicant', 'text'), 'like', `%${q.replace(/[%_"\\]/g, '')}%`)]));
   }
   const byDue = query.sort === 'due_at';
   if (query.cursor !== undefined) {

@@ -7,7 +7,7 @@ import { toDbTime, type Tx } from '../storage/index.js';
 import type { ClockChange } from './deadline-effects.js';
 
 /** Applies the timer part of a clock change. */
-export async function writeTimers(tx: Tx, caseId: string, change: ClockChange, now: Date): Promise<void> {
+export async function writeTimers(tx: Tx, caseId: string, change: Omit<ClockChange, 'clock'>, now: Date): Promise<void> {
   const pending = () => tx.db.updateTable('timers').set({ status: 'cancelled' }).where('case_id', '=', caseId).where('status', '=', 'pending');
   if (change.cancelAll) {
     await pending().execute();

@@ -37,6 +37,19 @@ describe('Merkle tree hash', () => {
     expect(createMerkleAccumulator().root().equals(EMPTY_TREE_ROOT)).toBe(true);
   });
 
+  it('resumes from a stored frontier as if it had never stopped', () => {
+    const leaves = leavesOf(1000);
+    const first = createMerkleAccumulator();
+    for (const leaf of leaves.slice(0, 613)) first.push(leaf);
+    const stored = first.frontier();
+    expect(stored.nodes.length).toBe(5); // 613 = 0b1001100101
+    const resumed = createMerkleAccumulator(stored);
+    for (const leaf of leaves.slice(613)) resumed.push(leaf);
+    expect(resumed.size).toBe(1000);
+    expect(resumed.root().equals(merkleRoot(leaves))).toBe(true);
+    expect(() => createMerkleAccumulator({ size: 615, nodes: stored.nodes })).toThrow(/damaged/);
+  });
+
   it('streams the same root as the recursive definition at every size up to 300', () => {
     const leaves = leavesOf(300);
     const acc = createMerkleAccumulator();

@@ -19,6 +19,8 @@ export const command: CliCommand = {
       const file = await seedDemo(m, config.dataDir);
       if (file) io.out(`demo users and their tokens: ${file}\n`);
     }
+    // Timers that fell due while the server was down fire now, earliest first; then every second.
+    m.sweeper.start(1_000);
     const server = serveHttp({ fetch: m.app.fetch, port: config.port, hostname: config.host });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', () => resolve());
