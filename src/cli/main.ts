@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   audit: () => import('./commands/audit.js').then((m) => m.command),
   migrate: () => import('./commands/migrate.js').then((m) => m.command),
   serve: () => import('./commands/serve.js').then((m) => m.command),
+  users: () => import('./commands/users.js').then((m) => m.command),
 };
 
 function help(io: CliIO, names: string[]): void {

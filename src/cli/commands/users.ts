@@ -1,0 +1,93 @@
+/**
+ * `motcua users add|list|disable`: manage users from the command line. On SQLite this needs the
+ * server stopped (one writer process); with the server running, use the admin API instead.
+ */
+import { readServerConfig } from '../../config/env.js';
+import { isMotcuaError } from '../../errors/index.js';
+import { createMotcua } from '../../server/motcua.js';
+import { EXIT_USAGE, type CliCommand, type CliIO } from '../io.js';
+
+const usage = `usage: motcua users add --name NAME --unit UNIT --roles ROLE[,ROLE…] [--json]
+       motcua users list [--json]
+       motcua users disable USER_ID
+
+add       creates a user and prints their API token (shown only this once; --json prints one JSON object with "token")
+list      lists users
+disable   disables a user and revokes their tokens
+
+Settings (data folder, DATABASE_URL) come from the environment, as for \`motcua serve\`.`;
+
+function parseFlags(args: string[]): { flags: Record<string, string | true>; rest: string[] } | string {
+  const flags: Record<string, string | true> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--json') flags['json'] = true;
+    else if (a === '--name' || a === '--unit' || a === '--roles') {
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) return `${a} needs a value`;
+      flags[a.slice(2)] = v;
+    } else if (a.startsWith('-')) return `unknown option '${a}'`;
+    else rest.push(a);
+  }
+  return { flags, rest };
+}
+
+async function withMotcua<T>(io: CliIO, run: (m: Awaited<ReturnType<typeof createMotcua>>) => Promise<T>): Promise<T> {
+  const config = readServerConfig(io.env, io.cwd);
+  const m = await createMotcua({ ...config, log: () => {} });
+  try {
+    return await run(m);
+  } finally {
+    await m.close();
+  }
+}
+
+export const command: CliCommand = {
+  summary: 'add, list or disable users',
+  usage,
+  async run(args, io) {
+    const [sub, ...tail] = args;
+    const parsed = parseFlags(tail);
+    if (typeof parsed === 'string' || sub === undefined || !['add', 'list', 'disable'].includes(sub)) {
+      io.err(`motcua users: ${typeof parsed === 'string' ? parsed : sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`}\n${usage}\n`);
+      return EXIT_USAGE;
+    }
+    const { flags, rest } = parsed;
+    const json = flags['json'] === true;
+    try {
+      if (sub === 'add') {
+        const name = flags['name'];
+        const unit = flags['unit'];
+        const roles = flags['roles'];
+        if (typeof name !== 'string' || typeof unit !== 'string' || typeof roles !== 'string' || rest.length > 0) {
+          io.err(`motcua users add: --name, --unit and --roles are required\n${usage}\n`);
+          return EXIT_USAGE;
+        }
+        const made = await withMotcua(io, (m) => m.users.create(null, { name, unit, roles: roles.split(',').map((r) => r.trim()).filter(Boolean) }, { requestId: 'cli' }));
+        if (json) io.out(`${JSON.stringify({ ...made.user, token: made.token })}\n`);
+        else io.out(`created ${made.user.id} (${made.user.name}, unit ${made.user.unit}, roles ${made.user.roles.join(',')})\ntoken (shown only now): ${made.token}\n`);
+        return 0;
+      }
+      if (sub === 'list') {
+        const users = await withMotcua(io, (m) => m.users.list(null));
+        if (json) io.out(`${JSON.stringify(users)}\n`);
+        else for (const u of users) io.out(`${u.id}\t${u.unit}\t${u.roles.join(',')}\t${u.disabled ? 'disabled' : 'active'}\t${u.name}\n`);
+        return 0;
+      }
+      if (rest.length !== 1) {
+        io.err(`motcua users disable: give exactly one user id\n${usage}\n`);
+        return EXIT_USAGE;
+      }
+      const user = await withMotcua(io, (m) => m.users.disable(null, rest[0]!, { requestId: 'cli' }));
+      io.out(json ? `${JSON.stringify(user)}\n` : `disabled ${user.id} (${user.name}); their tokens no longer work\n`);
+      return 0;
+    } catch (e) {
+      if (isMotcuaError(e)) {
+        io.err(`motcua users ${sub}: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};

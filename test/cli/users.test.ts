@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { createMotcua } from '../../src/server/motcua.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'motcua-users-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function capture(): CliIO & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', cwd: process.cwd(), env: { MOTCUA_DATA_DIR: dataDir }, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+describe('motcua users', () => {
+  it('adds a user and prints the token once as JSON; the token authenticates', async () => {
+    const io = capture();
+    expect(await main(['users', 'add', '--name', 'Cán bộ A', '--unit', 'thanh-sen', '--roles', 'receiver,processor', '--json'], io)).toBe(0);
+    const made = JSON.parse(io.stdout.trim());
+    expect(made).toMatchObject({ unit: 'thanh-sen', roles: ['receiver', 'processor'], disabled: false });
+    expect(made.token).toMatch(/^mc_[A-Za-z0-9_-]{43}$/);
+    const m = await createMotcua({ dataDir, proceduresDir: 'procedures', configDir: 'config' });
+    try {
+      expect((await m.users.authenticate(made.token))?.id).toBe(made.id);
+      // The token itself is nowhere in the database: only its SHA-256.
+      const rows = await m.store.read((tx) => tx.db.selectFrom('api_tokens').select('token_hash').execute());
+      expect(rows.map((r) => r.token_hash)).not.toContain(made.token);
+    } finally {
+      await m.close();
+    }
+
+    const list = capture();
+    expect(await main(['users', 'list'], list)).toBe(0);
+    expect(list.stdout).toContain(made.id);
+    expect(list.stdout).not.toContain(made.token);
+
+    const off = capture();
+    expect(await main(['users', 'disable', made.id], off)).toBe(0);
+    const again = await createMotcua({ dataDir, proceduresDir: 'procedures', configDir: 'config' });
+    try {
+      expect(await again.users.authenticate(made.token)).toBeNull();
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses unknown units and roles with a message, and usage errors with exit 2', async () => {
+    const bad = capture();
+    expect(await main(['users', 'add', '--name', 'X', '--unit', 'nowhere', '--roles', 'receiver'], bad)).toBe(1);
+    expect(bad.stderr).toContain("No unit 'nowhere'");
+    const role = capture();
+    expect(await main(['users', 'add', '--name', 'X', '--unit', 'thanh-sen', '--roles', 'wizard'], role)).toBe(1);
+    expect(role.stderr).toContain('Unknown role(s) wizard');
+    expect(await main(['users', 'add', '--name', 'X'], capture())).toBe(2);
+    expect(await main(['users', 'frobnicate'], capture())).toBe(2);
+  });
+});
