@@ -17,6 +17,7 @@ const Env = z.object({
   MOTCUA_PROCEDURES_DIR: z.string().min(1).default('procedures'),
   MOTCUA_CONFIG_DIR: z.string().min(1).default('config'),
   MOTCUA_DEMO: z.enum(['0', '1']).default('1'),
+  MOTCUA_TRUST_PROXY: z.enum(['0', '1']).default('0'),
 });
 
 /** Validated server settings with absolute paths. */
@@ -29,6 +30,8 @@ export interface ServerConfig {
   configDir: string;
   /** Seed the demo province and users on first start. */
   demo: boolean;
+  /** A reverse proxy in front sets X-Forwarded-For; public rate limits count by it. */
+  trustProxy: boolean;
 }
 
 /** Reads the settings; a bad value is a clear error naming the variable. */
@@ -47,5 +50,6 @@ export function readServerConfig(env: Record<string, string | undefined>, cwd: s
     proceduresDir: resolve(cwd, e.MOTCUA_PROCEDURES_DIR),
     configDir: resolve(cwd, e.MOTCUA_CONFIG_DIR),
     demo: e.MOTCUA_DEMO === '1',
+    trustProxy: e.MOTCUA_TRUST_PROXY === '1',
   };
 }

@@ -17,7 +17,8 @@ export interface CheckContext {
   /** Reports at an exact position (e.g. inside an expression). */
   errorAt(pos: YamlPosition, message: string): void;
   markSchemaError(at: YamlPath): void;
-  hasSchemaError(at: YamlPath): boolean;
+  /** Whether `at` (or `at` + `key`, which spares callers building the path) has a schema error. */
+  hasSchemaError(at: YamlPath, key?: string | number): boolean;
 }
 
 const join = (p: YamlPath): string => p.map(String).join('\u0000');
@@ -37,6 +38,7 @@ export function createCheckContext(path: string, doc: ParsedYaml): CheckContext 
     warn: (at, message, which = 'key') => push('warning', doc.locate(at, which), message),
     errorAt: (pos, message) => push('error', pos, message),
     markSchemaError: (at) => void schemaErrors.add(join(at)),
-    hasSchemaError: (at) => schemaErrors.has(join(at)),
+    // A valid document has no schema errors, and the semantic checks ask for every path they visit.
+    hasSchemaError: (at, key) => schemaErrors.size > 0 && schemaErrors.has(key === undefined ? join(at) : join([...at, key])),
   };
 }

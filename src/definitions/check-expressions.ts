@@ -15,18 +15,42 @@ const typeEnv = new Environment({ homogeneousAggregateLiterals: false, limits: {
   .registerVariable('input', 'dyn')
   .registerVariable('case', 'dyn');
 
+/** What is wrong with a condition's text, wherever it is written; undefined when it is sound. */
+interface Flaw {
+  kind: 'parse' | 'type';
+  message: string;
+  offset: number;
+}
+
+/**
+ * Verdicts by source text: a procedure repeats the same guard on many transitions, and parsing
+ * plus type-checking costs far more than a lookup. Pure, so shared; bounded like the schema cache.
+ */
+const verdicts = new Map<string, Flaw | undefined>();
+const MAX_VERDICTS = 2_000;
+
 /** Checks one condition at `at`; `what` names it in the message ("guard", "deadline rule"). */
 export function checkCondition(at: YamlPath, source: unknown, what: string, ctx: CheckContext): void {
   if (typeof source !== 'string' || source.length === 0 || ctx.hasSchemaError(at)) return;
+  const flaw = verdictOf(source);
+  if (flaw === undefined) return;
   const shown = source.replace(/\s+/g, ' ').trim();
+  const message = flaw.kind === 'parse' ? `${what} '${shown}' does not parse: ${flaw.message}` : `${what} '${shown}': ${flaw.message}`;
+  ctx.errorAt(ctx.doc.locateInScalar(at, flaw.offset), message);
+}
+
+function verdictOf(source: string): Flaw | undefined {
+  if (verdicts.has(source)) return verdicts.get(source);
   const parsed = parseExpression(source);
-  if (!parsed.ok) {
-    ctx.errorAt(ctx.doc.locateInScalar(at, parsed.offset), `${what} '${shown}' does not parse: ${parsed.message}${syntaxHint(source, parsed.offset)}`);
-    return;
+  let flaw: Flaw | undefined;
+  if (!parsed.ok) flaw = { kind: 'parse', message: `${parsed.message}${syntaxHint(source, parsed.offset)}`, offset: parsed.offset };
+  else {
+    const typed = typeCheck(source);
+    if (!typed.ok) flaw = { kind: 'type', message: typed.message, offset: typed.offset };
   }
-  const typed = typeCheck(source);
-  if (typed.ok) return;
-  ctx.errorAt(ctx.doc.locateInScalar(at, typed.offset), `${what} '${shown}': ${typed.message}`);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(source, flaw);
+  return flaw;
 }
 
 function typeCheck(source: string): { ok: true } | { ok: false; message: string; offset: number } {

@@ -32,23 +32,23 @@ export function checkGraph(tree: StateTree, initial: StateInfo | undefined, ctx:
 
 function resolveGraph(tree: StateTree, ctx: CheckContext): Graph {
   const names = [...tree.byName.keys()];
-  const resolveName = (name: unknown, at: YamlPath): Target => {
+  const resolveName = (name: unknown, at: YamlPath, key: string): Target => {
     if (name === undefined) return undefined;
-    if (typeof name !== 'string' || ctx.hasSchemaError(at)) return 'unknown';
+    if (typeof name !== 'string' || ctx.hasSchemaError(at, key)) return 'unknown';
     const found = tree.byName.get(name);
     if (found) return found;
     const guess = suggest(name, names);
     return guess === undefined ? 'unknown' : tree.byName.get(guess);
   };
   const targetOf = new Map<TransitionInfo, Target>(
-    tree.transitions.map((t) => [t, ctx.hasSchemaError(t.path) ? 'unknown' : resolveName(t.raw['to'], [...t.path, 'to'])]),
+    tree.transitions.map((t) => [t, ctx.hasSchemaError(t.path) ? 'unknown' : resolveName(t.raw['to'], t.path, 'to')]),
   );
   // A missing `done` where one is required is already an error; where it would lead is unknown, not nowhere.
   const needsDone = (s: StateInfo): boolean => s.parallel || (!s.parent?.parallel && s.children.some((c) => c.final));
   const doneOf = new Map<StateInfo, Target>(
     tree.all
       .filter((s) => s.children.length > 0)
-      .map((s) => [s, s.raw['done'] === undefined && needsDone(s) ? 'unknown' : resolveName(s.raw['done'], [...s.path, 'done'])]),
+      .map((s) => [s, s.raw['done'] === undefined && needsDone(s) ? 'unknown' : resolveName(s.raw['done'], s.path, 'done')]),
   );
   // A compound state's entry child, by name or by evident typo.
   const entryOf = new Map<StateInfo, Target>(

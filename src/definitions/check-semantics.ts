@@ -7,7 +7,7 @@ import { parseDuration } from '../calendar/duration.js';
 import type { CheckContext } from './check-context.js';
 import { checkCondition } from './check-expressions.js';
 import { checkGraph } from './check-graph.js';
-import { checkStructure, checkTargets, collectStates, isRecord, lineage, type StateTree } from './check-states.js';
+import { checkStructure, checkTargets, collectStates, isRecord, type StateInfo, type StateTree } from './check-states.js';
 import { dataSchemaProblems } from './data-schema.js';
 import { didYouMean, suggest } from './suggest.js';
 import type { YamlPath } from './yaml-source.js';
@@ -37,8 +37,9 @@ function checkRoles(root: Record<string, unknown>, tree: StateTree, ctx: CheckCo
     const roles = t.raw['roles'];
     if (!Array.isArray(roles)) continue;
     roles.forEach((role, i) => {
+      if (typeof role !== 'string' || seen.has(role)) return;
       const at = [...t.path, 'roles', i];
-      if (typeof role !== 'string' || seen.has(role) || ctx.hasSchemaError(at)) return;
+      if (ctx.hasSchemaError(at)) return;
       const hint = didYouMean(role, declared) || '; add it to `roles:` at the top of the procedure';
       ctx.error(at, `role '${role}' is not declared in \`roles:\`${hint}`, 'value');
     });
@@ -46,7 +47,7 @@ function checkRoles(root: Record<string, unknown>, tree: StateTree, ctx: CheckCo
 }
 
 function checkExpressions(root: Record<string, unknown>, tree: StateTree, ctx: CheckContext): void {
-  for (const t of tree.transitions) checkCondition([...t.path, 'when'], t.raw['when'], 'guard', ctx);
+  for (const t of tree.transitions) if (t.raw['when'] !== undefined) checkCondition([...t.path, 'when'], t.raw['when'], 'guard', ctx);
   const deadline = root['deadline'];
   if (isRecord(deadline) && Array.isArray(deadline['rules'])) {
     deadline['rules'].forEach((rule, i) => {
@@ -72,7 +73,7 @@ function checkDurations(root: Record<string, unknown>, tree: StateTree, ctx: Che
     }
   }
   for (const s of tree.all) {
-    check([...s.path, 'target'], s.raw['target'], 'value');
+    if (s.raw['target'] !== undefined) check([...s.path, 'target'], s.raw['target'], 'value');
     const after = s.raw['after'];
     if (isRecord(after)) for (const delay of Object.keys(after)) check([...s.path, 'after', delay], delay, 'key');
   }
@@ -111,7 +112,7 @@ function checkUsefulness(tree: StateTree, ctx: CheckContext): void {
   for (const t of tree.transitions) {
     const roles = t.raw['roles'];
     if ((Array.isArray(roles) ? roles.length > 0 : roles !== undefined) || ctx.hasSchemaError(t.path)) continue;
-    const subtree = tree.all.filter((s) => lineage(s).includes(t.state));
+    const subtree = withDescendants(t.state);
     const afterEvents = subtree.flatMap((s) => (isRecord(s.raw['after']) ? Object.values(s.raw['after']) : []));
     // A mistyped `after` event is already an error; the event it meant is not also "never sent".
     const sent = afterEvents.some((e) => e === t.event || (typeof e === 'string' && suggest(e, [t.event]) === t.event));
@@ -119,4 +120,15 @@ function checkUsefulness(tree: StateTree, ctx: CheckContext): void {
       ctx.warn(t.path, `nobody can send '${t.event}' in state '${t.state.name}': it has no \`roles:\` and no \`after:\` of this state sends it; add \`roles:\` or an \`after:\` entry`);
     }
   }
+}
+
+/** A state and every state nested in it, in document order. */
+function withDescendants(state: StateInfo): StateInfo[] {
+  const out: StateInfo[] = [];
+  const visit = (s: StateInfo): void => {
+    out.push(s);
+    for (const c of s.children) visit(c);
+  };
+  visit(state);
+  return out;
 }

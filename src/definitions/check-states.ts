@@ -88,17 +88,19 @@ function collectTransitions(state: StateInfo, tree: StateTree): void {
   }
   for (const [event, value] of Object.entries(on)) {
     const base = [...state.path, 'on', event];
-    const items = Array.isArray(value) ? value.map((v, i) => [v, [...base, i]] as const) : [[value, base] as const];
-    for (const [raw, path] of items) {
-      if (!isRecord(raw)) {
-        state.unreadable = true;
-        continue;
-      }
-      const t: TransitionInfo = { state, event, path, raw, to: str(raw['to']) };
-      tree.transitions.push(t);
-      state.transitions.push(t);
-    }
+    if (!Array.isArray(value)) addTransition(state, event, base, value, tree);
+    else for (let i = 0; i < value.length; i++) addTransition(state, event, [...base, i], value[i], tree);
   }
+}
+
+function addTransition(state: StateInfo, event: string, path: YamlPath, raw: unknown, tree: StateTree): void {
+  if (!isRecord(raw)) {
+    state.unreadable = true;
+    return;
+  }
+  const t: TransitionInfo = { state, event, path, raw, to: str(raw['to']) };
+  tree.transitions.push(t);
+  state.transitions.push(t);
 }
 
 /** The state and its ancestors, innermost first. */
@@ -196,16 +198,14 @@ function checkAfterEvents(s: StateInfo, ctx: CheckContext): void {
 export function checkTargets(tree: StateTree, ctx: CheckContext): void {
   const names = [...tree.byName.keys()];
   for (const t of tree.transitions) {
-    const at = [...t.path, 'to'];
-    if (t.to !== undefined && !tree.byName.has(t.to) && !ctx.hasSchemaError(at)) {
-      ctx.error(at, `state '${t.to}' does not exist${didYouMean(t.to, names)}`, 'value');
+    if (t.to !== undefined && !tree.byName.has(t.to) && !ctx.hasSchemaError(t.path, 'to')) {
+      ctx.error([...t.path, 'to'], `state '${t.to}' does not exist${didYouMean(t.to, names)}`, 'value');
     }
   }
   for (const s of tree.all) {
     const done = str(s.raw['done']);
-    const at = [...s.path, 'done'];
-    if (done !== undefined && s.children.length > 0 && !tree.byName.has(done) && !ctx.hasSchemaError(at)) {
-      ctx.error(at, `state '${done}' does not exist${didYouMean(done, names)}`, 'value');
+    if (done !== undefined && s.children.length > 0 && !tree.byName.has(done) && !ctx.hasSchemaError(s.path, 'done')) {
+      ctx.error([...s.path, 'done'], `state '${done}' does not exist${didYouMean(done, names)}`, 'value');
     }
   }
 }

@@ -5,8 +5,11 @@
  * are refused (no `!!js/function`), duplicate keys are errors, and nothing here throws: every
  * problem becomes a {@link Finding} with a 1-based line and column.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
 import { sortFindings, type Finding } from './findings.js';
+import { readPlainYaml } from './yaml-fast-path.js';
 
 /** Default size cap: far above any real procedure (a few KiB), far below anything that hurts. */
 export const DEFAULT_MAX_BYTES = 256 * 1024;
@@ -36,8 +39,25 @@ export interface ParsedYaml {
 
 const MAX_REPORTED_ALIASES = 10;
 
+let yamlModule: typeof Yaml | undefined;
+/**
+ * The general YAML parser, loaded on first use: most documents are read by the fast path, and
+ * loading the parser costs a cold start more than reading them. Synchronous, like everything here.
+ */
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
+
+/** Options of {@link parseYamlSource}. */
+export interface ParseYamlOptions {
+  /** Size cap in bytes; {@link DEFAULT_MAX_BYTES} by default. */
+  maxBytes?: number;
+  /** `false` reads with the general parser only (tests compare it with the fast path); true by default. */
+  fastPath?: boolean;
+}
+
 /** Parses YAML text or bytes safely; never throws. */
-export function parseYamlSource(source: string | Uint8Array, path: string, opts: { maxBytes?: number } = {}): ParsedYaml {
+export function parseYamlSource(source: string | Uint8Array, path: string, opts: ParseYamlOptions = {}): ParsedYaml {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const findings: Finding[] = [];
   const fail = (message: string, pos: YamlPosition = { line: 1, col: 1 }): ParsedYaml => {
@@ -63,7 +83,25 @@ export function parseYamlSource(source: string | Uint8Array, path: string, opts:
   if (nested !== undefined) {
     return fail(`document is nested more than ${MAX_NESTING} levels deep; motcua documents are never that deep`, positionOf(text, nested));
   }
+  const plain = opts.fastPath === false ? undefined : readPlainYaml(text);
+  if (plain !== undefined) {
+    // The full parser would find nothing and read the same value (see yaml-fast-path.ts). Positions
+    // are only needed for findings, rare on such a document, so it runs only when one is asked for.
+    let full: ParsedYaml | undefined;
+    const located = (): ParsedYaml => (full ??= parseFull(text, path));
+    return { value: plain, findings: [], locate: (p, which) => located().locate(p, which), locateInScalar: (p, offset) => located().locateInScalar(p, offset) };
+  }
+  return parseFull(text, path);
+}
 
+/** The general parser, with every finding and position; `text` has passed the size and nesting caps. */
+function parseFull(text: string, path: string): ParsedYaml {
+  const findings: Finding[] = [];
+  const fail = (message: string): ParsedYaml => {
+    findings.push({ path, line: 1, col: 1, severity: 'error', message });
+    return { value: undefined, findings, locate: () => ({ line: 1, col: 1 }), locateInScalar: () => ({ line: 1, col: 1 }) };
+  };
+  const { LineCounter, isScalar, parseDocument } = yaml();
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -148,6 +186,7 @@ function yamlErrorMessage(code: string, message: string): string {
  * duplicate keys and excessive depth become findings. Returns true when the value must not be used.
  */
 function walk(doc: Document.Parsed, text: string, push: (offset: number, message: string) => void): boolean {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   let fatal = false;
   let aliases = 0;
   let firstUnreported = 0;
@@ -219,6 +258,7 @@ interface Resolved {
 
 /** Follows `path` through the document as far as it exists. */
 function resolve(doc: Document.Parsed, path: YamlPath): Resolved {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let keyOffset = (node as Node | null)?.range?.[0] ?? 0;
   for (const segment of path) {

@@ -15,6 +15,7 @@ import { createRegistry } from '../definitions/registry.js';
 import { formatFinding } from '../definitions/findings.js';
 import { MotcuaError } from '../errors/index.js';
 import { createApp, type AppEnv } from '../http/app.js';
+import { createWebApp } from '../web/index.js';
 import type { CatalogEntry, ProcedureCatalog } from '../http/routes/procedures.js';
 import { toMermaid } from '../engine/index.js';
 import { openStore, type Store } from '../storage/index.js';
@@ -24,6 +25,12 @@ import { createSweeper, type Sweeper } from '../service/sweeper.js';
 import type { Calendars, ServiceDeps } from '../service/deps.js';
 import { loadProcedures, publishProcedure } from '../service/procedure-service.js';
 import { createUserService, syncUnits, type UserService } from '../service/user-service.js';
+import { createReportService, loadScorecardConfig, type ReportService } from '../service/report-service.js';
+import { createPublicService, type PublicService } from '../service/public-service.js';
+import { caseReceipt } from '../service/public-receipt.js';
+import { socketAddress, type ClientAddressResolver } from '../http/routes/public.js';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../service/audit-config.js';
+import { createAudit, type AuditParts } from '../service/audit-service.js';
 
 export interface MotcuaOptions {
   dataDir: string;
@@ -32,6 +39,12 @@ export interface MotcuaOptions {
   configDir: string;
   clock?: Clock;
   log?: (line: string) => void;
+  /** Signing key, log name, checkpoint policy (`readAuditConfig`); defaults otherwise. */
+  audit?: Partial<AuditOptions>;
+  /** Take the public client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trustProxy?: boolean | undefined;
+  /** How public routes find the client address (tests inject one; default the socket's). */
+  clientAddress?: ClientAddressResolver;
 }
 
 export interface Motcua {
@@ -42,6 +55,13 @@ export interface Motcua {
   users: UserService;
   /** Fires durable timers; `motcua serve` starts it, tests call `sweepOnce()`. */
   sweeper: Sweeper;
+  /** The audit log's signing key, checkpointer (`motcua serve` starts it) and access records. */
+  audit: AuditParts;
+  /** The scorecard, satisfaction and tracking-book reports. */
+  reports: ReportService;
+  /** Public lookup, ratings and feedback. */
+  publicDesk: PublicService;
+  /** Stops the background work, signs a last checkpoint, closes the store. */
   close(): Promise<void>;
 }
 
@@ -98,9 +118,13 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
     const loaded = await loadProcedures(deps, options.proceduresDir);
     for (const f of loaded.findings) log(formatFinding(f));
     for (const p of loaded.problems) log(`warning: ${p}`);
+    const audit = await createAudit(deps, options.dataDir, { ...DEFAULT_AUDIT_OPTIONS, ...options.audit });
 
     const cases = createCaseService(deps);
     const users = createUserService(deps);
+    const scorecard = loadScorecardConfig(join(options.configDir, 'scorecard.yaml'), log);
+    const reports = createReportService(deps, scorecard);
+    const publicDesk = createPublicService(deps, { ratingCriteria: scorecard.rating_criteria.map((c) => c.id) });
     const catalog: ProcedureCatalog = {
       ids: () => registry.ids(),
       versionsOf: (id) => registry.versions(id).map(entry),
@@ -119,6 +143,7 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
     function entry(r: { definition: CatalogEntry['definition']; source: string }): CatalogEntry {
       return { definition: r.definition, source: r.source, diagram: () => toMermaid(r.definition) };
     }
+    const clientAddress = options.clientAddress ?? socketAddress({ trustProxy: options.trustProxy === true });
     const app = createApp({
       clock,
       log,
@@ -131,8 +156,14 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
         users,
         units,
         publish: (actor, id, yaml, requestId) => publishProcedure(deps, actor, id, yaml, { requestId }),
+        audit: { service: audit.service, access: audit.access },
+        reports,
+        publicDesk,
+        receipt: (actor, id) => caseReceipt(deps, actor, id),
       },
+      clientAddress,
     });
+    app.route('/', createWebApp({ service: deps, cases, users, catalog, audit: audit.service, access: audit.access, reports, scorecard, publicDesk, clientAddress }));
     const sweeper = createSweeper(deps);
     return {
       app,
@@ -141,8 +172,14 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
       cases,
       users,
       sweeper,
+      audit,
+      reports,
+      publicDesk,
       close: async () => {
         await sweeper.stop();
+        await audit.checkpointer.stop();
+        // The checkpoint at shutdown: every entry of this run leaves signed.
+        await audit.checkpointer.checkpointNow().catch((e: unknown) => log(`audit: the checkpoint at shutdown failed: ${e instanceof Error ? e.message : String(e)}`));
         await store.close();
       },
     };

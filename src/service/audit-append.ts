@@ -3,14 +3,40 @@
  * lock, seal the entry (canonical bytes, leaf and chain hashes), insert it. Because the append
  * is part of the command's transaction, a rolled-back command leaves no entry and no gap.
  */
+import { sql } from 'kysely';
 import { sealEntry, type AuditEntryDraft, type SealedEntry } from '../audit/entry.js';
 import { GENESIS_CHAIN } from '../audit/hashing.js';
+import { personalHint } from '../audit/personal.js';
 import { toDbTime, withAuditLock, type Tx } from '../storage/index.js';
 
-/** Appends one entry after the current head; returns it sealed. */
-export async function appendAudit(tx: Tx, draft: AuditEntryDraft): Promise<SealedEntry> {
+/**
+ * A free-text reason as the log keeps it: runs of 9 or more digits (ID numbers, phone numbers an
+ * officer typed in) become masked hints, since hashed bytes can never be erased. Names cannot be
+ * told from other words; officers are asked not to write them in reasons (docs/audit.md).
+ */
+export function auditReason(reason: string | null): string | null {
+  return reason === null ? null : reason.replace(/(?<![0-9])\+?[0-9][0-9 .]{7,}[0-9](?![0-9])/g, (run) => (run.replace(/\D/g, '').length >= 9 ? personalHint(run.replace(/\D/g, '')) : run));
+}
+
+/**
+ * Takes the audit lock and reads the head. Where advisory locks exist (PostgreSQL) both happen
+ * in one round trip, through motcua_audit_head() (migration 0005), which is a third of an
+ * append's round trips; elsewhere the lock is a no-op and the head one query.
+ */
+async function lockedHead(tx: Tx): Promise<{ seq: number; chain_hash: string } | undefined> {
+  if (tx.capabilities.supportsAdvisoryLocks) {
+    const { rows } = await sql<{ head_seq: number | null; head_chain: string | null }>`select head_seq, head_chain from motcua_audit_head()`.execute(tx.db);
+    const row = rows[0];
+    return row && row.head_seq !== null && row.head_chain !== null ? { seq: Number(row.head_seq), chain_hash: row.head_chain } : undefined;
+  }
   await withAuditLock(tx);
-  const head = await tx.db.selectFrom('audit_entries').select(['seq', 'chain_hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return tx.db.selectFrom('audit_entries').select(['seq', 'chain_hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Appends one entry after the current head; returns it sealed. */
+export async function appendAudit(tx: Tx, given: AuditEntryDraft): Promise<SealedEntry> {
+  const draft = given.reason === null ? given : { ...given, reason: auditReason(given.reason) };
+  const head = await lockedHead(tx);
   const sealed = sealEntry(head ? { seq: head.seq, chain: Buffer.from(head.chain_hash, 'hex') } : { seq: 0, chain: GENESIS_CHAIN }, draft);
   const e = sealed.entry;
   await tx.db

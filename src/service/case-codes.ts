@@ -10,12 +10,14 @@ import type { Tx } from '../storage/index.js';
 /** The next code for a dossier received at `unit` on the local day of `now`. */
 export async function nextCaseCode(tx: Tx, unit: UnitInfo, now: Date): Promise<string> {
   const day = vnDate(now);
-  const current = await tx.db.selectFrom('code_counters').select('last').where('unit_id', '=', unit.id).where('day', '=', day).executeTakeFirst();
-  const next = (current?.last ?? 0) + 1;
-  if (current) {
-    await tx.db.updateTable('code_counters').set({ last: next }).where('unit_id', '=', unit.id).where('day', '=', day).execute();
-  } else {
-    await tx.db.insertInto('code_counters').values({ unit_id: unit.id, day, last: next }).execute();
-  }
+  // One atomic upsert, not read-then-write: on PostgreSQL two intakes at the same desk run in
+  // parallel transactions, and a read-then-write either inserted the day's row twice (unique
+  // violation) or handed both the same number. The upsert waits on the row instead.
+  const { last: next } = await tx.db
+    .insertInto('code_counters')
+    .values({ unit_id: unit.id, day, last: 1 })
+    .onConflict((oc) => oc.columns(['unit_id', 'day']).doUpdateSet((eb) => ({ last: eb(eb.ref('code_counters.last'), '+', 1) })))
+    .returning('last')
+    .executeTakeFirstOrThrow();
   return `${unit.code}-${day.slice(2).replaceAll('-', '')}-${String(next).padStart(4, '0')}`;
 }

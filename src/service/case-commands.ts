@@ -21,6 +21,7 @@ import type { RequestMeta, ServiceDeps } from './deps.js';
 import { nextCaseCode } from './case-codes.js';
 import { loadCaseRow } from './case-load.js';
 import { writeTimers } from './timer-writes.js';
+import { resultColumns } from './report-result.js';
 
 /** One working day before the due date the case is marked nearly due (sắp trễ). */
 export const DEFAULT_WARN_BEFORE_MS = 7.5 * 60 * 60 * 1000;
@@ -225,7 +226,7 @@ export async function sendEventCommand(
   const at = toDbTime(now);
   const updated = await tx.db
     .updateTable('cases')
-    .set({ state: JSON.stringify(result.to), snapshot: JSON.stringify(result.snapshot), status_code: result.status ?? row.status_code, version, updated_at: at, ...clockColumns(change.clock) })
+    .set({ state: JSON.stringify(result.to), snapshot: JSON.stringify(result.snapshot), status_code: result.status ?? row.status_code, version, updated_at: at, ...clockColumns(change.clock), ...resultColumns(row, result.status, now, calendar, change.clock.clockStartedAt) })
     .where('id', '=', row.id)
     .where('version', '=', row.version)
     .executeTakeFirst();

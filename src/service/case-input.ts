@@ -19,6 +19,7 @@ export const CaseFlags = z
     data_reused: z.boolean().optional().describe('Data was reused from the population database instead of asking for papers.'),
     electronic_result: z.boolean().optional().describe('The result is issued electronically.'),
     synced_to_portal: z.boolean().optional().describe('The dossier is synchronised to the national portal.'),
+    fee_payable: z.boolean().optional().describe('The dossier has a fee or charge to pay (the denominator of the online-payment share).'),
     paid_online: z.boolean().optional().describe('Fees were paid online.'),
     digitised: z.boolean().optional().describe('The dossier was digitised.'),
   })

@@ -5,7 +5,9 @@
 import type { Actor } from '../auth/policy.js';
 import { canSeeUnit, visiblePathPrefix } from '../auth/policy.js';
 import { MotcuaError } from '../errors/index.js';
+import { sql } from 'kysely';
 import { subtreeBounds, toDbTime, type CaseRow, type Tx } from '../storage/index.js';
+import { NO_DUE_SORT_KEY } from '../storage/migrations/0006-worklist-index.js';
 import { loadCaseRow } from './case-load.js';
 
 export interface CaseListQuery {
@@ -48,23 +50,36 @@ function decodeCursor(text: string): Cursor {
   throw new MotcuaError('badRequest', 'The cursor is not one this server gave out; start again without `cursor`.');
 }
 
-/** Far-future sort key so cases without a due date come last in "most urgent first". */
-const NO_DUE = '9999-12-31T00:00:00.000Z';
+/**
+ * Far-future sort key so cases without a due date come last in "most urgent first". Written as a
+ * literal, not a parameter, so the expression is the one the worklist index is built on.
+ */
+const NO_DUE = NO_DUE_SORT_KEY;
+const urgency = sql<string>`coalesce(due_at, ${sql.lit(NO_DUE_SORT_KEY)})`;
 
 /** A page of cases the actor may see, newest first or most urgent (earliest due) first. */
-export async function listCaseRows(tx: Tx, actor: Actor, query: CaseListQuery, unitPath: (id: string) => string | undefined, now: Date): Promise<{ rows: CaseRow[]; next: string | null }> {
+export async function listCaseRows(
+  tx: Tx,
+  actor: Actor,
+  query: CaseListQuery,
+  unitPath: (id: string) => string | undefined,
+  now: Date,
+  isLeafPath: (path: string) => boolean = () => false,
+): Promise<{ rows: CaseRow[]; next: string | null }> {
   let qb = tx.db.selectFrom('cases').selectAll();
+  // A unit without children is one path: equality lets the index give the order directly.
+  const within = (path: string) => {
+    if (isLeafPath(path)) return (q: typeof qb) => q.where('unit_path', '=', path);
+    const b = subtreeBounds(path);
+    return (q: typeof qb) => q.where('unit_path', '>=', b.from).where('unit_path', '<', b.to);
+  };
   const prefix = visiblePathPrefix(actor);
-  if (prefix !== undefined) {
-    const b = subtreeBounds(prefix);
-    qb = qb.where('unit_path', '>=', b.from).where('unit_path', '<', b.to);
-  }
+  if (prefix !== undefined) qb = within(prefix)(qb);
   if (query.unit !== undefined) {
     const path = unitPath(query.unit);
     // A unit outside the caller's reach filters to nothing rather than revealing it exists.
     if (path === undefined || !canSeeUnit(actor, path)) return { rows: [], next: null };
-    const b = subtreeBounds(path);
-    qb = qb.where('unit_path', '>=', b.from).where('unit_path', '<', b.to);
+    qb = within(path)(qb);
   }
   if (query.procedure !== undefined) qb = qb.where('procedure_id', '=', query.procedure);
   if (query.status !== undefined) qb = qb.where('status_code', '=', query.status);
@@ -80,21 +95,23 @@ export async function listCaseRows(tx: Tx, actor: Actor, query: CaseListQuery, u
   if (query.due_before !== undefined) qb = qb.where('due_at', '<', toDbTime(new Date(query.due_before)));
   if (query.q !== undefined && query.q.trim() !== '') {
     const q = query.q.trim();
-    qb = qb.where((eb) => eb.or([eb('code', '=', q), eb('code', 'like', `${q.replace(/[%_]/g, '')}%`), eb(eb.cast('applicant', 'text'), 'like', `%${q.replace(/[%_"\\]/g, '')}%`)]));
+    // A whole dossier code is looked up by the unique index alone; anything else also searches names.
+    if (/^[A-Z0-9.]+-\d{6}-\d{4,}$/.test(q)) qb = qb.where('code', '=', q);
+    else qb = qb.where((eb) => eb.or([eb('code', '=', q), eb('code', 'like', `${q.replace(/[%_]/g, '')}%`), eb(eb.cast('applicant', 'text'), 'like', `%${q.replace(/[%_"\\]/g, '')}%`)]));
   }
   const byDue = query.sort === 'due_at';
   if (query.cursor !== undefined) {
     const c = decodeCursor(query.cursor);
     if (byDue) {
       const k = c.k ?? NO_DUE;
-      qb = qb.where((eb) => eb.or([eb(eb.fn.coalesce('due_at', eb.val(NO_DUE)), '>', k), eb.and([eb(eb.fn.coalesce('due_at', eb.val(NO_DUE)), '=', k), eb('id', '>', c.id)])]));
+      qb = qb.where((eb) => eb.or([eb(urgency, '>', k), eb.and([eb(urgency, '=', k), eb('id', '>', c.id)])]));
     } else {
       const k = c.k ?? '';
       qb = qb.where((eb) => eb.or([eb('created_at', '<', k), eb.and([eb('created_at', '=', k), eb('id', '<', c.id)])]));
     }
   }
   qb = byDue
-    ? qb.orderBy((eb) => eb.fn.coalesce('due_at', eb.val(NO_DUE)), 'asc').orderBy('id', 'asc')
+    ? qb.orderBy(urgency, 'asc').orderBy('id', 'asc')
     : qb.orderBy('created_at', 'desc').orderBy('id', 'desc');
   const rows = await qb.limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);

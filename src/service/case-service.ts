@@ -36,6 +36,8 @@ export interface CaseService {
 /** Creates the case service over the wired parts. */
 export function createCaseService(deps: ServiceDeps): CaseService {
   const unitName = (id: string) => deps.units.get(id)?.name ?? id;
+  const leaves = new Set(deps.units.all().filter((u) => deps.units.childrenOf(u.id).length === 0).map((u) => u.path));
+  const isLeafPath = (path: string) => leaves.has(path);
   const view = (row: CaseRow, actor: Actor | null): CaseView => {
     const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
     return caseView(row, def, unitName(row.unit_id), actor, deps.clock.now());
@@ -64,7 +66,7 @@ export function createCaseService(deps: ServiceDeps): CaseService {
     },
 
     async list(actor, query) {
-      const { rows, next } = await deps.store.read((tx) => listCaseRows(tx, actor, query, (u) => deps.units.get(u)?.path, deps.clock.now()));
+      const { rows, next } = await deps.store.read((tx) => listCaseRows(tx, actor, query, (u) => deps.units.get(u)?.path, deps.clock.now(), isLeafPath));
       return { items: rows.map((r) => view(r, actor)), next_cursor: next };
     },
 

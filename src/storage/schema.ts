@@ -87,6 +87,12 @@ export interface CasesTable {
   flags: Generated<JsonText>;
   pin_hash: string | null;
   apology: JsonText | null;
+  /** When the result was first ready (status 9 or 10); null while there is none. Migration 0003. */
+  result_at: IsoTime | null;
+  /** Working days from the clock start (or receipt) to `result_at`, on the unit's calendar; null without a result. */
+  working_days_to_result: number | null;
+  /** The scorecard flags of `flags` as bits (CASE_FLAG_BITS), kept in step by a trigger. */
+  flag_bits: Generated<number>;
   created_by: string;
   created_at: IsoTime;
   updated_at: IsoTime;
@@ -161,6 +167,20 @@ export interface AuditCheckpointsTable {
   /** The signed note, byte for byte. */
   note: string;
   created_at: IsoTime;
+  /** JSON array of the Merkle frontier at `size` (hex subtree roots, largest first). Migration 0005. */
+  frontier: JsonText | null;
+  /** Id of the key that signed `note`. Migration 0005. */
+  key_id: string | null;
+}
+
+/** Every key that signed the log's checkpoints, in the order they came into use. Migration 0005. */
+export interface AuditKeysTable {
+  id: Generated<number>;
+  key_id: string;
+  origin: string;
+  /** SPKI PEM of the Ed25519 public key. */
+  public_key: string;
+  added_at: IsoTime;
 }
 
 export interface AccessRecordsTable {
@@ -179,6 +199,36 @@ export interface CodeCountersTable {
   last: number;
 }
 
+export interface WebSessionsTable {
+  /** SHA-256 of the session id (lower-case hex); the id itself lives only in the browser's cookie. */
+  id_hash: string;
+  user_id: string;
+  /** Synchronizer token every form of the session carries in a hidden field. */
+  csrf_token: string;
+  created_at: IsoTime;
+  expires_at: IsoTime;
+}
+
+/** The citizen's one rating of a case. */
+export interface RatingsTable {
+  case_id: string;
+  level: 'rat_hai_long' | 'hai_long' | 'khong_hai_long';
+  /** JSON object: criterion id (config/scorecard.yaml `rating_criteria`) → score. */
+  criteria: Generated<JsonText>;
+  /** The citizen's words; may hold personal data, so never copied into the audit log. */
+  comment: string | null;
+  at: IsoTime;
+}
+
+/** A complaint (a case of the phan-anh-kien-nghi procedure) about a dossier. */
+export interface CaseComplaintsTable {
+  /** The complaint's own case id. */
+  complaint_id: string;
+  /** The dossier complained about. */
+  case_id: string;
+  at: IsoTime;
+}
+
 /** Every table of motcua. */
 export interface Database {
   units: UnitsTable;
@@ -191,8 +241,12 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   audit_entries: AuditEntriesTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_keys: AuditKeysTable;
   access_records: AccessRecordsTable;
   code_counters: CodeCountersTable;
+  ratings: RatingsTable;
+  case_complaints: CaseComplaintsTable;
+  web_sessions: WebSessionsTable;
 }
 
 export type UnitRow = Selectable<UnitsTable>;
@@ -210,3 +264,5 @@ export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 export type AuditEntryRow = Selectable<AuditEntriesTable>;
 export type AuditCheckpointRow = Selectable<AuditCheckpointsTable>;
 export type AccessRecordRow = Selectable<AccessRecordsTable>;
+export type RatingRow = Selectable<RatingsTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;

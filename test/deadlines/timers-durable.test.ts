@@ -24,7 +24,8 @@ async function site(kind: 'sqlite' | 'postgres') {
   });
   const clock = createManualClock(vn('2026-03-02T09:00:00'));
   const start = async (dir = dataDir): Promise<Motcua> => {
-    const m = await createMotcua({ dataDir: dir, databaseUrl: database?.url, proceduresDir: 'procedures', configDir: 'config', clock });
+    // Every node signs the audit log with the one key, as servers sharing a database must (MOTCUA_AUDIT_KEY).
+    const m = await createMotcua({ dataDir: dir, databaseUrl: database?.url, proceduresDir: 'procedures', configDir: 'config', clock, audit: { keyPath: dataDir } });
     cleanups.push(() => m.close().catch(() => undefined));
     return m;
   };

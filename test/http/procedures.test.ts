@@ -98,4 +98,12 @@ describe('procedure catalogue API', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/api/v1/procedures', '/api/v1/procedures/{id}', '/api/v1/procedures/{id}/versions/{version}']));
   });
+
+  it('serves a docs page that needs nothing from the internet', async () => {
+    const res = await app.request('/api/v1/docs');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('/api/v1/openapi.json');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
 });

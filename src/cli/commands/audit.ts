@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { formatVerifyReport, splitLines, toPublicKey, verifyExport, type VerifyOptions } from '../../audit/index.js';
 import { isMotcuaError } from '../../errors/index.js';
 import { EXIT_USAGE, type CliCommand, type CliIO } from '../io.js';
+import { rotateKeyCommand, rotateKeyUsage } from './audit-rotate-key.js';
 
 const usage = `usage: motcua audit verify --export <file.jsonl> --public-key <file.pem> [--public-key <older.pem>…] [--checkpoint <pinned.txt>] [--json]
 
@@ -79,12 +80,13 @@ async function readInput(io: CliIO, file: string, what: string): Promise<string>
 
 /** `motcua audit <subcommand>`. */
 export const command: CliCommand = {
-  summary: 'verify an audit export offline (motcua audit verify)',
-  usage,
+  summary: 'verify an audit export offline (motcua audit verify); rotate the signing key (motcua audit rotate-key)',
+  usage: `${usage}\n\n${rotateKeyUsage}`,
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'verify') return verifyCommand(rest, io);
-    io.err(`motcua audit: ${sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`}; the subcommand is 'verify'\n${usage}\n`);
+    if (sub === 'rotate-key') return rotateKeyCommand(rest, io);
+    io.err(`motcua audit: ${sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`}; the subcommand is 'verify' (or 'rotate-key')\n${usage}\n`);
     return EXIT_USAGE;
   },
 };

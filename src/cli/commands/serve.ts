@@ -3,24 +3,27 @@ import { serve as serveHttp } from '@hono/node-server';
 import { readServerConfig } from '../../config/env.js';
 import { seedDemo } from '../../server/demo.js';
 import { createMotcua } from '../../server/motcua.js';
+import { readAuditConfig } from '../../service/audit-config.js';
 import type { CliCommand } from '../io.js';
 
 export const command: CliCommand = {
   summary: 'serve the API',
-  usage: 'usage: motcua serve\n\nSettings come from the environment: PORT (3000), HOST (127.0.0.1), MOTCUA_DATA_DIR (./data),\nDATABASE_URL (postgres://…; default the embedded SQLite file), MOTCUA_PROCEDURES_DIR (./procedures),\nMOTCUA_CONFIG_DIR (./config), MOTCUA_DEMO (1: seed demo users on first start).',
+  usage: 'usage: motcua serve\n\nSettings come from the environment: PORT (3000), HOST (127.0.0.1), MOTCUA_DATA_DIR (./data),\nDATABASE_URL (postgres://…; default the embedded SQLite file), MOTCUA_PROCEDURES_DIR (./procedures),\nMOTCUA_CONFIG_DIR (./config), MOTCUA_DEMO (1: seed demo users on first start),\nMOTCUA_AUDIT_KEY (checkpoint signing key file; default made in the data folder), MOTCUA_LOG_ORIGIN (motcua.local/audit),\nMOTCUA_CHECKPOINT_ENTRIES (1000), MOTCUA_CHECKPOINT_MINUTES (10).',
   async run(args, io) {
     if (args.length > 0) {
       io.err(`motcua serve: unexpected argument '${args[0]}'\n${this.usage}\n`);
       return 2;
     }
     const config = readServerConfig(io.env, io.cwd);
-    const m = await createMotcua({ ...config, log: (line) => io.err(`${line}\n`) });
+    const m = await createMotcua({ ...config, audit: readAuditConfig(io.env, io.cwd), log: (line) => io.err(`${line}\n`) });
     if (config.demo) {
       const file = await seedDemo(m, config.dataDir);
       if (file) io.out(`demo users and their tokens: ${file}\n`);
     }
     // Timers that fell due while the server was down fire now, earliest first; then every second.
     m.sweeper.start(1_000);
+    // Signs a checkpoint when one is due (every N entries or M minutes); close() signs the last one.
+    m.audit.checkpointer.start();
     const server = serveHttp({ fetch: m.app.fetch, port: config.port, hostname: config.host });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', () => resolve());

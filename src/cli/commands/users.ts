@@ -5,6 +5,7 @@
 import { readServerConfig } from '../../config/env.js';
 import { isMotcuaError } from '../../errors/index.js';
 import { createMotcua } from '../../server/motcua.js';
+import { readAuditConfig } from '../../service/audit-config.js';
 import { EXIT_USAGE, type CliCommand, type CliIO } from '../io.js';
 
 const usage = `usage: motcua users add --name NAME --unit UNIT --roles ROLE[,ROLE…] [--json]
@@ -35,7 +36,7 @@ function parseFlags(args: string[]): { flags: Record<string, string | true>; res
 
 async function withMotcua<T>(io: CliIO, run: (m: Awaited<ReturnType<typeof createMotcua>>) => Promise<T>): Promise<T> {
   const config = readServerConfig(io.env, io.cwd);
-  const m = await createMotcua({ ...config, log: () => {} });
+  const m = await createMotcua({ ...config, audit: readAuditConfig(io.env, io.cwd), log: () => {} });
   try {
     return await run(m);
   } finally {

@@ -13,7 +13,7 @@ type Env = { Variables: AuthVariables };
 const CaseView = z.object({ id: z.string(), code: z.string(), version: z.number().int(), state: z.string(), status_code: z.number().int().nullable() }).passthrough().openapi('Case');
 const TransitionView = z.object({ seq: z.number().int(), event: z.string(), from: z.array(z.string()).nullable(), to: z.array(z.string()), actor_id: z.string(), role: z.string().nullable(), at: z.string(), reason: z.string().nullable() }).passthrough().openapi('Transition');
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
-const IdempotencyHeader = z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'Same key and body → the stored response is replayed.' }) });
+const IdempotencyHeader = z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Same key and body → the stored response is replayed.' }) });
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
@@ -120,7 +120,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       security: [{ bearer: [] }],
       request: {
         params: IdParam,
-        headers: IdempotencyHeader.extend({ 'if-match': z.string().max(40).optional().openapi({ param: { name: 'If-Match', in: 'header' } }) }),
+        headers: IdempotencyHeader.extend({ 'if-match': z.string().max(40).optional().openapi({ param: { name: 'if-match', in: 'header' } }) }),
         body: { required: true, content: { 'application/json': { schema: SendEventBody } } },
       },
       responses: { 200: { description: 'The updated case and the transition', content: { 'application/json': { schema: z.object({ case: CaseView, transition: TransitionView }) } } }, ...problems(400, 401, 403, 404, 409, 412, 413, 422) },

@@ -7,10 +7,18 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Capabilities } from '../capabilities.js';
 import { initialSchema } from './0001-initial.js';
 import { appendOnlyTriggers } from './0002-append-only.js';
+import { satisfactionSchema } from './0003-satisfaction.js';
+import { webSessions } from './0004-sessions.js';
+import { auditKeys } from './0005-audit-keys.js';
+import { worklistIndex } from './0006-worklist-index.js';
 
 const migrations: Record<string, (caps: Capabilities) => Migration> = {
   '0001_initial': initialSchema,
   '0002_append_only': appendOnlyTriggers,
+  '0003_satisfaction': satisfactionSchema,
+  '0004_sessions': webSessions,
+  '0005_audit_keys': auditKeys,
+  '0006_worklist_index': worklistIndex,
 };
 
 /** Names of all migrations, in order. */

@@ -1,0 +1,60 @@
+/** Request guards the routes share: a signed-in session, a checked form, the request meta. */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/policy.js';
+import { MotcuaError } from '../errors/index.js';
+import type { RequestMeta } from '../service/deps.js';
+import type { WebDeps, WebEnv } from './deps.js';
+import { toSignIn } from './errors.js';
+import { checkFormToken } from './security.js';
+import type { WebSession } from './session-store.js';
+
+/** The session, or a redirect to the sign-in page. */
+export function requireSession(c: Context<WebEnv>): WebSession {
+  const session = c.get('session');
+  if (!session) throw new HTTPException(303, { res: toSignIn(c) });
+  return session;
+}
+
+/** The posted form, after its form token was checked (403 otherwise). */
+export async function readForm(c: Context<WebEnv>, deps: WebDeps): Promise<FormData> {
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch {
+    throw new HTTPException(400, { message: 'Biểu mẫu không đọc được.' });
+  }
+  checkFormToken(c, deps, form);
+  return form;
+}
+
+/** A text field of a form, trimmed; '' when absent. */
+export function text(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** Facts about this request that go into records. */
+export function meta(c: Context<WebEnv>): RequestMeta {
+  return { requestId: c.get('requestId') ?? randomUUID() };
+}
+
+/** A local path to go back to after sign-in; anything else (other sites, `//host`) becomes the worklist. */
+export function safeNext(next: string | undefined | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/ho-so';
+  return next;
+}
+
+/**
+ * Records that `actor` is about to see these dossiers (personal data law), before the page is
+ * sent. If the record cannot be saved the page is not shown: a dossier is never seen unrecorded.
+ */
+export async function recordRead(deps: WebDeps, actor: Actor, caseIds: string[], route: string): Promise<void> {
+  if (!deps.access || caseIds.length === 0) return;
+  try {
+    await deps.access.record(actor, caseIds, route);
+  } catch {
+    throw new MotcuaError('unavailable', 'Không ghi được nhật ký truy cập nên hồ sơ chưa được hiển thị; hãy thử lại sau ít phút.');
+  }
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { describeEachMotcua } from './cases-fixture.js';
+
+const SHIPPED = readFileSync('procedures/dang-ky-tam-tru.yaml', 'utf8');
+/** Version 2 of dang-ky-tam-tru: a new title and a shorter deadline, in force since 2026-01-01. */
+const V2 = SHIPPED.replace(/^version: 1$/m, 'version: 2')
+  .replace(/^title: .*$/m, 'title: Đăng ký tạm trú (mẫu 2026)')
+  .replace(/^deadline: .*$/m, 'deadline: 2 working days')
+  .replace(/^effective_from: .*$/m, 'effective_from: 2026-01-01');
+/** Version 3 with two mistakes: a misspelled target state (line 45) and an unknown key (line 13). */
+const BROKEN = V2.replace(/^version: 2$/m, 'version: 3')
+  .replace('ACCEPT: { to: processing,', 'ACCEPT: { to: procesing,')
+  .replace(/^deadline: .*$/m, 'deadline: 2 working days\ndeadlines: 3 working days');
+
+const yamlPut = (text: string, type = 'application/yaml') => ({ text, headers: { 'content-type': type } });
+
+describeEachMotcua('admin API', (ctx) => {
+  it('POST /users creates a user and shows the token once; the token works at once', async () => {
+    const { call } = ctx();
+    const r = await call('admin', 'POST', '/api/v1/users', { body: { name: 'Nguyễn Thị Hoa', unit: 'dong-tien', roles: ['receiver', 'processor'] } });
+    expect(r.status).toBe(201);
+    expect(r.body.user).toMatchObject({ name: 'Nguyễn Thị Hoa', unit: 'dong-tien', roles: ['receiver', 'processor'], disabled: false });
+    expect(r.body.user.id).toEqual(expect.any(String));
+    expect(r.body.token).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    const asNew = await call('nobody', 'GET', '/api/v1/cases', { headers: { authorization: `Bearer ${r.body.token}` } });
+    expect(asNew.status).toBe(200);
+
+    const list = await call('admin', 'GET', '/api/v1/users');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((u: { id: string }) => u.id)).toContain(r.body.user.id);
+    // Never shown again, in any form.
+    expect(JSON.stringify(list.body)).not.toContain(r.body.token);
+    for (const u of list.body.items) expect(Object.keys(u).sort()).toEqual(['created_at', 'disabled', 'id', 'name', 'roles', 'unit']);
+  });
+
+  it('POST /users answers 422 for an unknown unit, an unknown role, a missing or an extra field', async () => {
+    const { call } = ctx();
+    const bad = [
+      { name: 'A', unit: 'no-such-unit', roles: ['receiver'] },
+      { name: 'A', unit: 'thanh-sen', roles: ['superuser'] },
+      { name: 'A', unit: 'thanh-sen' },
+      { name: 'A', unit: 'thanh-sen', roles: ['receiver'], token: 'chosen' },
+      { name: 'A', unit: 'thanh-sen', roles: [] },
+    ];
+    for (const body of bad) {
+      const r = await call('admin', 'POST', '/api/v1/users', { body });
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.body.errors.length, JSON.stringify(body)).toBeGreaterThan(0);
+    }
+  });
+
+  it('only administrators manage users: officers and auditors get 403, strangers 401', async () => {
+    const { call } = ctx();
+    for (const who of ['receiver', 'auditor', 'province'] as const) {
+      expect((await call(who, 'POST', '/api/v1/users', { body: { name: 'B', unit: 'thanh-sen', roles: ['receiver'] } })).status, who).toBe(403);
+      expect((await call(who, 'GET', '/api/v1/users')).status, who).toBe(403);
+    }
+    expect((await call('nobody', 'GET', '/api/v1/users')).status).toBe(401);
+  });
+
+  it('GET /units is the province with its communes', async () => {
+    const { call } = ctx();
+    const r = await call('receiver', 'GET', '/api/v1/units');
+    expect(r.status).toBe(200);
+    expect(r.body.items).toHaveLength(1);
+    const province = r.body.items[0];
+    expect(province).toMatchObject({ id: 'ha-tinh', level: 'province' });
+    const communes = province.children.map((u: { id: string }) => u.id);
+    expect(communes).toEqual(expect.arrayContaining(['thanh-sen', 'thach-khe', 'dong-tien']));
+    expect((await call('nobody', 'GET', '/api/v1/units')).status).toBe(401);
+  });
+
+  it('PUT /procedures/{id} publishes a new version; new dossiers use it, running ones keep theirs', async () => {
+    const { call, open, send } = ctx();
+    const running = await open();
+    expect(running.procedure.version).toBe(1);
+
+    const r = await call('admin', 'PUT', '/api/v1/procedures/dang-ky-tam-tru', yamlPut(V2));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ id: 'dang-ky-tam-tru', version: 2, effective_from: '2026-01-01' });
+
+    const fresh = await open();
+    expect(fresh.procedure).toMatchObject({ version: 2, title: 'Đăng ký tạm trú (mẫu 2026)' });
+    const moved = await send('receiver', running.id, 'ACCEPT');
+    expect(moved.status).toBe(200);
+    expect(moved.body.case.procedure).toMatchObject({ version: 1, title: 'Đăng ký tạm trú' });
+    const catalogue = await call('receiver', 'GET', '/api/v1/procedures/dang-ky-tam-tru');
+    expect(catalogue.body.version).toBe(2);
+
+    const again = await call('admin', 'PUT', '/api/v1/procedures/dang-ky-tam-tru', yamlPut(V2));
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('alreadyExists');
+  });
+
+  it('PUT with mistakes answers 422 with every finding at line:col, and publishes nothing', async () => {
+    const { call } = ctx();
+    const r = await call('admin', 'PUT', '/api/v1/procedures/dang-ky-tam-tru', yamlPut(BROKEN));
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('definitionInvalid');
+    const errors = r.body.findings.filter((f: { severity: string }) => f.severity === 'error');
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    for (const f of r.body.findings) {
+      expect(f.line).toBeGreaterThan(0);
+      expect(f.col).toBeGreaterThan(0);
+      expect(f.text).toContain(`:${f.line}:${f.col}`);
+    }
+    const lineOf = (needle: string) => BROKEN.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const lines = errors.map((f: { line: number }) => f.line);
+    expect(lines).toContain(lineOf('deadlines:'));
+    expect(lines).toContain(lineOf('to: procesing'));
+    expect(JSON.stringify(r.body.findings)).toContain('procesing');
+    const catalogue = await call('receiver', 'GET', '/api/v1/procedures/dang-ky-tam-tru');
+    expect(catalogue.body.version).not.toBe(3);
+  });
+
+  it('PUT refuses non-admins (403), a body that is not YAML (415) and an id that does not match (422)', async () => {
+    const { call } = ctx();
+    const v4 = V2.replace(/^version: 2$/m, 'version: 4');
+    expect((await call('leader', 'PUT', '/api/v1/procedures/dang-ky-tam-tru', yamlPut(v4))).status).toBe(403);
+    expect((await call('auditor', 'PUT', '/api/v1/procedures/dang-ky-tam-tru', yamlPut(v4))).status).toBe(403);
+    expect((await call('admin', 'PUT', '/api/v1/procedures/dang-ky-tam-tru', yamlPut(v4, 'application/json'))).status).toBe(415);
+    expect((await call('admin', 'PUT', '/api/v1/procedures/tach-ho', yamlPut(v4))).status).toBe(422);
+    const catalogue = await call('receiver', 'GET', '/api/v1/procedures/dang-ky-tam-tru');
+    expect(catalogue.body.versions.map((v: { version: number }) => v.version)).not.toContain(4);
+  });
+});

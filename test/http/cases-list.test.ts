@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { describeEachMotcua, type MotcuaContext, type Who } from './cases-fixture.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const tamVangData = (parse(readFileSync('procedures/khai-bao-tam-vang.scenarios.yaml', 'utf8')) as { data: Record<string, unknown> }).data;
+
+interface Listed {
+  id: string;
+  code: string;
+  state: string;
+  status_code: number;
+  created_at: string;
+  due_at: string | null;
+  unit: { id: string };
+  procedure: { id: string };
+}
+
+/** Walks every page of `query` as `who`; returns the items in the order served and the page sizes. */
+async function walk(c: MotcuaContext, who: Who, query: string, limit: number): Promise<{ items: Listed[]; pages: number[] }> {
+  const items: Listed[] = [];
+  const pages: number[] = [];
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 1000; guard++) {
+    const r = await c.call(who, 'GET', `/api/v1/cases?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.items.length).toBeLessThanOrEqual(limit);
+    items.push(...(r.body.items as Listed[]));
+    pages.push(r.body.items.length);
+    cursor = r.body.next_cursor;
+    if (cursor === null) return { items, pages };
+  }
+  throw new Error('the cursor never ended');
+}
+
+const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
+
+describeEachMotcua('case list', (ctx) => {
+  // 30 dossiers at Thành Sen (several opened at the same instant, so the cursor must break ties),
+  // 3 at Thạch Khê, one of another procedure; some accepted, some refused.
+  const home: Listed[] = [];
+  const away: Listed[] = [];
+  let tamVang: Listed;
+  let ready: Listed;
+  const accepted = new Set<string>();
+  const refused = new Set<string>();
+
+  beforeAll(async () => {
+    const c = ctx();
+    for (let i = 0; i < 30; i++) {
+      if (i % 4 === 0) c.clock.advance(60_000);
+      const name = i % 5 === 0 ? `Lê Văn Cường ${i}` : `Phạm Thị Dung ${i}`;
+      const opened = await c.open('receiver', { applicant: { name } });
+      home.push(opened);
+      if (i % 3 === 0) {
+        expect((await c.send('receiver', opened.id, 'ACCEPT')).status).toBe(200);
+        accepted.add(opened.id);
+      } else if (i % 7 === 1) {
+        expect((await c.send('receiver', opened.id, 'REJECT', { reason: 'Không thuộc thẩm quyền' })).status).toBe(200);
+        refused.add(opened.id);
+      }
+    }
+    ready = await c.open('officer');
+    for (const [type, input] of [['ACCEPT'], ['PROPOSE', { cho_o_hop_phap: true }], ['APPROVE']] as const) {
+      expect((await c.send('officer', ready.id, type, input)).status).toBe(200);
+    }
+    for (let i = 0; i < 3; i++) away.push(await c.open('other'));
+    c.clock.advance(60_000);
+    const r = await c.call('receiver', 'POST', '/api/v1/cases', { body: { procedure: 'khai-bao-tam-vang', applicant: { name: 'Đỗ Thị Lan' }, data: tamVangData } });
+    expect(r.status).toBe(201);
+    tamVang = r.body;
+  });
+
+  const homeIds = () => [...home.map((x) => x.id), ready.id, tamVang.id];
+
+  it('lists only what the caller may see, newest first', async () => {
+    const c = ctx();
+    const r = await c.call('receiver', 'GET', '/api/v1/cases?limit=100');
+    expect(r.status).toBe(200);
+    const listed = r.body.items as Listed[];
+    expect(ids(listed).sort()).toEqual(homeIds().sort());
+    expect(listed.every((x) => x.unit.id === 'thanh-sen')).toBe(true);
+    expect(listed[0]!.id).toBe(tamVang.id);
+    for (let i = 1; i < listed.length; i++) expect(listed[i - 1]!.created_at >= listed[i]!.created_at).toBe(true);
+    const theirs = await c.call('other', 'GET', '/api/v1/cases?limit=100');
+    expect(ids(theirs.body.items).sort()).toEqual(ids(away).sort());
+    const all = await c.call('auditor', 'GET', '/api/v1/cases?limit=100');
+    expect(ids(all.body.items).sort()).toEqual([...homeIds(), ...ids(away)].sort());
+  });
+
+  it('filters by state, status, procedure, unit and q', async () => {
+    const c = ctx();
+    const list = async (who: Who, q: string) => {
+      const r = await c.call(who, 'GET', `/api/v1/cases?limit=100&${q}`);
+      expect(r.status, q).toBe(200);
+      return ids(r.body.items as Listed[]).sort();
+    };
+    expect(await list('receiver', 'state=processing')).toEqual([...accepted].sort());
+    expect(await list('receiver', 'status=4')).toEqual([...accepted].sort());
+    expect(await list('receiver', 'state=refused')).toEqual([...refused].sort());
+    expect(await list('receiver', 'status=3')).toEqual([...refused].sort());
+    expect(await list('receiver', 'state=proc')).toEqual([]);
+    expect(await list('receiver', 'state=result_ready')).toEqual([ready.id]);
+    expect(await list('receiver', 'state=result%25ready')).toEqual([]);
+    expect(await list('receiver', 'procedure=khai-bao-tam-vang')).toEqual([tamVang.id]);
+    expect((await list('receiver', 'procedure=dang-ky-tam-tru')).length).toBe(31);
+    expect(await list('receiver', 'procedure=dang-ky-tam-tru&state=processing&status=4')).toEqual([...accepted].sort());
+    // Another commune's unit filters to nothing, exactly like a unit with no cases.
+    expect(await list('receiver', 'unit=thach-khe')).toEqual([]);
+    expect(await list('receiver', 'unit=dong-tien')).toEqual([]);
+    expect(await list('receiver', 'unit=no-such-unit')).toEqual([]);
+    expect(await list('province', 'unit=thach-khe')).toEqual(ids(away).sort());
+    expect(await list('auditor', 'unit=thanh-sen')).toEqual(homeIds().sort());
+    const target = home[17]!;
+    expect(await list('receiver', `q=${encodeURIComponent(target.code)}`)).toEqual([target.id]);
+    expect(await list('other', `q=${encodeURIComponent(target.code)}`)).toEqual([]);
+    const cuong = home.filter((_, i) => i % 5 === 0).map((x) => x.id).sort();
+    expect(await list('receiver', `q=${encodeURIComponent('Lê Văn Cường')}`)).toEqual(cuong);
+  });
+
+  it('rejects a limit over 100, a bad status and a cursor it never gave out', async () => {
+    const c = ctx();
+    expect((await c.call('receiver', 'GET', '/api/v1/cases?limit=101')).status).toBe(400);
+    expect((await c.call('receiver', 'GET', '/api/v1/cases?limit=0')).status).toBe(400);
+    expect((await c.call('receiver', 'GET', '/api/v1/cases?limit=100')).status).toBe(200);
+    expect((await c.call('receiver', 'GET', '/api/v1/cases?status=11')).status).toBe(400);
+    const bad = await c.call('receiver', 'GET', '/api/v1/cases?cursor=not-a-cursor');
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('badRequest');
+    const dflt = await c.call('receiver', 'GET', '/api/v1/cases');
+    expect(dflt.body.items).toHaveLength(20);
+  });
+
+  it('the cursor walks every visible case exactly once, in order, for any page size', async () => {
+    const c = ctx();
+    const everything = ids((await c.call('receiver', 'GET', '/api/v1/cases?limit=100')).body.items);
+    for (const limit of [1, 4, 7, 31, 100]) {
+      const { items, pages } = await walk(c, 'receiver', 'sort=newest', limit);
+      expect(ids(items), `limit ${limit}`).toEqual(everything);
+      expect(new Set(ids(items)).size).toBe(items.length);
+      expect(pages.slice(0, -1).every((n) => n === limit)).toBe(true);
+    }
+    const filtered = await walk(c, 'receiver', 'state=received', 3);
+    expect(ids(filtered.items).sort()).toEqual(homeIds().filter((id) => !accepted.has(id) && !refused.has(id) && id !== ready.id).sort());
+  });
+
+  it('sort=due_at puts the most urgent first, then cases without a deadline, and pages the same way', async () => {
+    const c = ctx();
+    const r = await c.call('receiver', 'GET', '/api/v1/cases?sort=due_at&limit=100');
+    const listed = r.body.items as Listed[];
+    const withDue = listed.filter((x) => x.due_at !== null);
+    // The clock runs from acceptance until the result is delivered.
+    expect(ids(withDue).sort()).toEqual([...accepted, ready.id].sort());
+    expect(ids(listed.slice(0, withDue.length))).toEqual(ids(withDue));
+    for (let i = 1; i < withDue.length; i++) expect(withDue[i - 1]!.due_at! <= withDue[i]!.due_at!).toBe(true);
+    const { items } = await walk(c, 'receiver', 'sort=due_at', 6);
+    expect(ids(items)).toEqual(ids(listed));
+  });
+
+  it('overdue=true lists open cases past their due date', async () => {
+    const c = ctx();
+    expect((await c.call('receiver', 'GET', '/api/v1/cases?overdue=true&limit=100')).body.items).toEqual([]);
+    // Three working days after acceptance have long passed two weeks later.
+    c.clock.advance(14 * DAY);
+    const r = await c.call('receiver', 'GET', '/api/v1/cases?overdue=true&limit=100');
+    expect(ids(r.body.items).sort()).toEqual([...accepted, ready.id].sort());
+    expect((r.body.items as { overdue: boolean }[]).every((x) => x.overdue)).toBe(true);
+    expect((await c.call('other', 'GET', '/api/v1/cases?overdue=true&limit=100')).body.items).toEqual([]);
+  });
+});

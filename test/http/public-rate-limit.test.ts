@@ -1,0 +1,103 @@
+/** Rate limits of the public routes, per client address, on the injected clock (no sleeps). */
+import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../../src/clock/index.js';
+import { createRateLimiter } from '../../src/service/public-rate-limit.js';
+import { socketAddress } from '../../src/http/routes/public.js';
+import { describeEachPublic } from './public-fixture.js';
+
+describeEachPublic('public rate limit', (ctx) => {
+  it('allows 10 tries a minute per address, then 429 with Retry-After; other addresses are not affected', async () => {
+    const { call, open, clock } = ctx();
+    const c = await open();
+    const lookup = (client: string) => call('citizen', 'GET', `/api/v1/public/cases/${c.code}?pin=${c.pin}`, { client });
+    for (let i = 0; i < 10; i++) expect((await lookup('192.0.2.10')).status).toBe(200);
+    const refused = await lookup('192.0.2.10');
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('tooManyRequests');
+    // One token comes back every 6 s.
+    expect(refused.headers.get('retry-after')).toBe('6');
+    expect((await lookup('192.0.2.11')).status).toBe(200);
+
+    clock.advance(6_000);
+    expect((await lookup('192.0.2.10')).status).toBe(200);
+    expect((await lookup('192.0.2.10')).status).toBe(429);
+    clock.advance(60_000);
+    for (let i = 0; i < 10; i++) expect((await lookup('192.0.2.10')).status).toBe(200);
+  });
+
+  it('counts ratings and lookups together: both confirm a PIN', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    for (let i = 0; i < 10; i++) await call('citizen', 'GET', `/api/v1/public/cases/${c.code}?pin=000000`, { client: '192.0.2.20' });
+    const rating = await call('citizen', 'POST', `/api/v1/public/cases/${c.code}/rating`, { client: '192.0.2.20', body: { pin: c.pin, level: 'hai_long' } });
+    expect(rating.status).toBe(429);
+  });
+
+  it('lets 1,000 wrong PINs from one address get nowhere: 10 answers, then only 429, the right PIN never confirmed', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const right = Number(c.pin);
+    // 1,000 guesses around the right PIN, the right one among them (the 500th).
+    const guesses = Array.from({ length: 1000 }, (_, i) => String((right - 499 + i + 1_000_000) % 1_000_000).padStart(6, '0'));
+    expect(guesses[499]).toBe(c.pin);
+    const statuses = new Map<number, number>();
+    for (const pin of guesses) {
+      const r = await call('citizen', 'GET', `/api/v1/public/cases/${c.code}?pin=${pin}`, { client: '192.0.2.66' });
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      expect(r.status, `PIN ${pin}`).not.toBe(200);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 404: 10, 429: 990 });
+  });
+
+  it('limits feedback per address too', async () => {
+    const { call } = ctx();
+    const send = () => call('citizen', 'POST', '/api/v1/public/feedback', { client: '192.0.2.30', body: { unit: 'thanh-sen', content: 'Góp ý' } });
+    for (let i = 0; i < 10; i++) expect((await send()).status).toBe(201);
+    const r = await send();
+    expect(r.status).toBe(429);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('the token bucket', () => {
+  it('refills one try at a time and says when the next one comes', () => {
+    const clock = createManualClock('2026-03-02T02:00:00.000Z');
+    const limiter = createRateLimiter({ capacity: 2, windowMs: 60_000, clock });
+    expect(limiter.take('a')).toEqual({ ok: true });
+    expect(limiter.take('a')).toEqual({ ok: true });
+    expect(limiter.take('a')).toEqual({ ok: false, retryAfterSeconds: 30 });
+    clock.advance(29_000);
+    expect(limiter.take('a')).toEqual({ ok: false, retryAfterSeconds: 1 });
+    clock.advance(1_000);
+    expect(limiter.take('a')).toEqual({ ok: true });
+    expect(limiter.take('b')).toEqual({ ok: true });
+  });
+
+  it('holds at most maxKeys addresses: refilled buckets go first, then the oldest', () => {
+    const clock = createManualClock('2026-03-02T02:00:00.000Z');
+    const limiter = createRateLimiter({ capacity: 2, windowMs: 60_000, clock, maxKeys: 3 });
+    limiter.take('a');
+    limiter.take('a');
+    limiter.take('b');
+    limiter.take('c');
+    expect(limiter.take('a').ok).toBe(false);
+    // A fourth address: nothing has refilled, so the oldest ('a') is forgotten and starts afresh.
+    limiter.take('d');
+    expect(limiter.take('a')).toEqual({ ok: true });
+  });
+});
+
+describe('the client address', () => {
+  const fakeContext = (forwarded?: string) =>
+    ({ req: { header: (name: string) => (name === 'x-forwarded-for' ? forwarded : undefined) }, env: { incoming: { socket: { remoteAddress: '10.0.0.5', remotePort: 1, remoteFamily: 'IPv4' } } } }) as never;
+
+  it('is the socket address; X-Forwarded-For is ignored unless a proxy is trusted', () => {
+    expect(socketAddress()(fakeContext('6.6.6.6'))).toBe('10.0.0.5');
+    expect(socketAddress({ trustProxy: true })(fakeContext('6.6.6.6, 203.0.113.9'))).toBe('203.0.113.9');
+    expect(socketAddress({ trustProxy: true })(fakeContext())).toBe('10.0.0.5');
+  });
+
+  it('is unknown without a socket (app.request), and such requests share one bucket', () => {
+    expect(socketAddress()({ req: { header: () => undefined }, env: undefined } as never)).toBeUndefined();
+  });
+});
