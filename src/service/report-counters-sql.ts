@@ -172,6 +172,8 @@ export async function countersBySql(tx: Tx, query: SqlCountersQuery): Promise<Ma
   }
 
   if (withoutDays > 0) await addDaysFromCalendar(tx, query, out, p.resolved, p.isFeedback, inSubtree, officeDayMs);
+  // A unit whose only cases were open complaints has nothing to count.
+  for (const [unitId, c] of out) if (Object.values(c).every((v) => v === 0)) out.delete(unitId);
   return out;
 }
 

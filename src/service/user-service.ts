@@ -98,7 +98,14 @@ function requireAdmin(by: Actor | null): void {
   if (by !== null && !isAdmin(by)) throw new MotcuaError('forbidden', 'Only administrators manage users.');
 }
 
+/** How long a token's user is remembered by one process; a disable elsewhere takes effect within it. */
+export const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MAX = 10_000;
+
 export function createUserService(deps: ServiceDeps): UserService {
+  // Every API request authenticates; remembering token → actor briefly saves a query per request.
+  // Disabling a user on this node forgets their tokens at once (other nodes within TOKEN_CACHE_MS).
+  const cache = new Map<string, { actor: Actor; until: number }>();
   return {
     async create(by, body, meta) {
       requireAdmin(by);
@@ -116,6 +123,7 @@ export function createUserService(deps: ServiceDeps): UserService {
         if (!row) throw new MotcuaError('notFound', `No user '${id}'; \`motcua users list\` shows the users.`);
         if (row.disabled_at !== null) return toView(row);
         const at = toDbTime(deps.clock.now());
+        for (const [hash, hit] of cache) if (hit.actor.id === id) cache.delete(hash);
         await tx.db.updateTable('users').set({ disabled_at: at }).where('id', '=', id).execute();
         await tx.db.updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
         await appendAudit(tx, {
@@ -138,18 +146,25 @@ export function createUserService(deps: ServiceDeps): UserService {
     },
     async authenticate(token) {
       if (!looksLikeToken(token)) return null;
+      const hash = hashToken(token);
+      const now = deps.clock.now().getTime();
+      const hit = cache.get(hash);
+      if (hit && hit.until > now) return hit.actor;
       const row = await deps.store.read((tx) =>
         tx.db
           .selectFrom('api_tokens')
           .innerJoin('users', 'users.id', 'api_tokens.user_id')
           .select(['users.id', 'users.name', 'users.unit_id', 'users.roles', 'users.disabled_at', 'api_tokens.revoked_at'])
-          .where('api_tokens.token_hash', '=', hashToken(token))
+          .where('api_tokens.token_hash', '=', hash)
           .executeTakeFirst(),
       );
       if (!row || row.disabled_at !== null || row.revoked_at !== null) return null;
       const unit = deps.units.get(row.unit_id);
       if (!unit) return null;
-      return { id: row.id, name: row.name, unitId: unit.id, unitPath: unit.path, roles: JSON.parse(row.roles) as string[] };
+      const actor: Actor = { id: row.id, name: row.name, unitId: unit.id, unitPath: unit.path, roles: JSON.parse(row.roles) as string[] };
+      if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
+      cache.set(hash, { actor, until: now + TOKEN_CACHE_MS });
+      return actor;
     },
   };
 }

@@ -40,6 +40,9 @@ export async function openSqliteStore(config: ResolvedStoreConfig): Promise<Stor
     raw.pragma('foreign_keys = ON');
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     if (config.migrate) await migrateDatabase(db, sqliteCapabilities);
+    // Statistics recorded when the database was nearly empty make the planner scan every timer on
+    // each sweep; 0x10002 analyzes the tables whose row counts changed a lot since (cheap otherwise).
+    raw.pragma('optimize = 0x10002');
 
     let readDb = db;
     if (config.separateReader) {

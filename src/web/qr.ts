@@ -9,4 +9,4 @@ import type { QrEncoder } from './deps.js';
 export const MAX_QR_TEXT = 300;
 
 /** The QR encoder of receipts: SVG, error correction M, a one-module margin. */
-export const qrEncoder: QrEncoder = (text) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+export const qrEncoder: QrEncoder = (text) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1, width: 160 });

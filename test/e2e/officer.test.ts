@@ -83,9 +83,14 @@ describe('officer', () => {
     expect(caseCode).toMatch(/^HT\.TS-/);
     expect(text).toContain(`/tra-cuu?code=${encodeURIComponent(caseCode)}`);
     writeFileSync(join(OUTPUT_DIR, 'receipt-pin.json'), JSON.stringify({ code: caseCode, pin }));
-    // With a QR encoder installed the receipt carries the code as an image, drawn by the server.
+    // The receipt carries the lookup address as a QR image drawn by the server.
     const qr = receipt.locator('img');
-    if ((await qr.count()) > 0) expect(Number(await qr.evaluate('(img) => img.naturalWidth'))).toBeGreaterThan(0);
+    expect(await qr.count()).toBe(1);
+    const width = await qr.evaluate((el: unknown) => {
+      const img = el as { complete: boolean; naturalWidth: number; decode(): Promise<void> };
+      return img.decode().then(() => img.naturalWidth);
+    });
+    expect(width).toBeGreaterThan(0);
     await screenshot(page, 'officer-receipt');
 
     await page.emulateMedia({ media: 'print' });
