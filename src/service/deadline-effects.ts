@@ -118,7 +118,9 @@ export function applyClockEffects(args: {
       }
       case 'clock.resume': {
         if (!clock.pausedSince) break;
-        clock.pausedMs += calendar.workingTimeBetween(clock.pausedSince, now);
+        // Only pauses of a running clock count: waiting for a supplement before the dossier was
+        // received as complete is not part of the handling time the scorecard subtracts it from.
+        if (clock.clockStartedAt) clock.pausedMs += calendar.workingTimeBetween(clock.pausedSince, now);
         if (clock.dueAt) {
           clock.dueAt = calendar.extendForPause(clock.dueAt, clock.pausedSince, now);
           change.cancelDeadlineTimers = true;

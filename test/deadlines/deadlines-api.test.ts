@@ -130,3 +130,18 @@ describeEachMotcua('deadlines', (ctx) => {
     expect((await t.call('other', 'GET', `/api/v1/cases/${c.id}/control-slip`)).status).toBe(404);
   });
 });
+
+describeEachMotcua('paused time before the clock starts', (ctx) => {
+  it('is not counted as paused handling time', async () => {
+    const t = ctx();
+    t.clock.set(vn('2026-03-02T09:00:00'));
+    const c = await t.open();
+    await t.send('receiver', c.id, 'REQUEST_SUPPLEMENT', { reason: 'Thiếu giấy tờ chỗ ở' });
+    t.clock.set(vn('2026-03-04T09:00:00'));
+    const back = await t.send('receiver', c.id, 'SUPPLEMENTED');
+    expect(back.body.case).toMatchObject({ paused: false, paused_ms: 0, supplement_count: 1, due_at: null });
+    const accepted = await t.send('receiver', c.id, 'ACCEPT');
+    // The statutory clock starts at receipt of the complete dossier: Wednesday 4 March → Monday 9 March 17:00.
+    expect(accepted.body.case.due_at).toBe(iso('2026-03-09T17:00:00'));
+  });
+});
