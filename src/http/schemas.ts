@@ -12,3 +12,8 @@ export const Problem = z
   })
   .passthrough()
   .openapi('Problem');
+
+/** OpenAPI `responses` entries for problem answers with these HTTP statuses. */
+export function problems(...codes: number[]) {
+  return Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
+}

@@ -4,12 +4,9 @@ import type { UnitTree } from '../../auth/units.js';
 import { MotcuaError } from '../../errors/index.js';
 import { NewUserBody, type UserService } from '../../service/user-service.js';
 import { requireActor, type AuthVariables } from '../auth.js';
-import { Problem } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
 
 const User = z.object({ id: z.string(), name: z.string(), unit: z.string(), roles: z.array(z.string()), disabled: z.boolean(), created_at: z.string() }).openapi('User');
 

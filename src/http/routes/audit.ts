@@ -9,12 +9,9 @@ import type { AccessLog } from '../../service/audit-access.js';
 import type { AuditService } from '../../service/audit-service.js';
 import { requireActor, type AuthVariables } from '../auth.js';
 import { problemResponse } from '../problem.js';
-import { Problem } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
 
 const seqParam = (description: string) => z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().openapi({ description });
 const Hex = z.string().openapi({ description: 'SHA-256, 64 lowercase hex digits' });

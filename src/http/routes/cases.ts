@@ -6,7 +6,7 @@ import { OpenCaseBody, SendEventBody } from '../../service/case-input.js';
 import type { CaseService } from '../../service/case-service.js';
 import { validIdempotencyKey, type IdempotencyScope, type StoredResponse } from '../../service/idempotency.js';
 import { requireActor, type AuthVariables } from '../auth.js';
-import { Problem } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
 
@@ -14,9 +14,6 @@ const CaseView = z.object({ id: z.string(), code: z.string(), version: z.number(
 const TransitionView = z.object({ seq: z.number().int(), event: z.string(), from: z.array(z.string()).nullable(), to: z.array(z.string()), actor_id: z.string(), role: z.string().nullable(), at: z.string(), reason: z.string().nullable() }).passthrough().openapi('Transition');
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const IdempotencyHeader = z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Same key and body → the stored response is replayed.' }) });
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
 
 const ListQuery = z.object({
   state: z.string().max(64).optional(),

@@ -3,12 +3,10 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApologyBody } from '../../service/apology.js';
 import type { DeadlineService } from '../../service/deadline-service.js';
 import { requireActor, type AuthVariables } from '../auth.js';
-import { Problem } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
 
-const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 
 const Apology = z.object({ reason: z.string(), new_due_at: z.string(), previous_due_at: z.string().nullable(), by: z.string(), at: z.string() }).openapi('Apology');

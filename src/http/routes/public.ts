@@ -13,7 +13,7 @@ import { CaseCode, FeedbackBody, Pin, RatingBody } from '../../service/public-in
 import type { PublicService } from '../../service/public-service.js';
 import type { AuthVariables } from '../auth.js';
 import { problemResponse } from '../problem.js';
-import { Problem } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
 
@@ -42,9 +42,6 @@ export function socketAddress(options: { trustProxy?: boolean } = {}): ClientAdd
     }
   };
 }
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
 
 const PublicCase = z
   .object({

@@ -8,12 +8,9 @@ import { CSV_BOM } from '../../reports/index.js';
 import type { ReportService } from '../../service/report-service.js';
 import { SATISFACTION_GROUPINGS } from '../../service/report-satisfaction.js';
 import { requireActor, type AuthVariables } from '../auth.js';
-import { Problem } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [code, { description: `Problem (${code})`, content: { 'application/problem+json': { schema: Problem } } }]));
 
 const LocalDate = z.iso.date();
 const Period = {
