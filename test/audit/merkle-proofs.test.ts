@@ -16,7 +16,6 @@ import {
 } from '../../src/audit/index.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/merkle');
-const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
 
 // The eight leaf inputs of the RFC 6962 reference tests, from which the vector files were made.
 const rfcLeaves = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((hex) =>

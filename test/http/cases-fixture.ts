@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
 import { createManualClock, type ManualClock } from '../../src/clock/index.js';
 import { createMotcua, type Motcua } from '../../src/server/motcua.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { storeKinds, type StoreKind } from '../support/stores.js';
+import { describeEachKind, type StoreKind } from '../support/stores.js';
 
 /** Monday 2 March 2026, 09:00 in Hà Tĩnh: a working day. */
 export const START = '2026-03-02T02:00:00.000Z';
@@ -144,19 +143,5 @@ export async function createMotcuaContext(kind: StoreKind): Promise<MotcuaContex
  * skipped only when DATABASE_URL is unset. Each copy gets its own motcua on a fresh store.
  */
 export function describeEachMotcua(title: string, suite: (ctx: () => MotcuaContext) => void): void {
-  for (const { kind, available } of storeKinds) {
-    describe.skipIf(!available)(`${title} [${kind}]`, () => {
-      let context: (MotcuaContext & { cleanup(): Promise<void> }) | undefined;
-      beforeAll(async () => {
-        context = await createMotcuaContext(kind);
-      });
-      afterAll(async () => {
-        await context?.cleanup();
-      });
-      suite(() => {
-        if (context === undefined) throw new Error('motcua did not start; see the beforeAll error');
-        return context;
-      });
-    });
-  }
+  describeEachKind(title, createMotcuaContext, suite);
 }

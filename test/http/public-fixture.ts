@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
 import { createManualClock, type ManualClock } from '../../src/clock/index.js';
 import { createMotcua, type Motcua } from '../../src/server/motcua.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { storeKinds, type StoreKind } from '../support/stores.js';
+import { describeEachKind, type StoreKind } from '../support/stores.js';
 import { START, TAM_TRU_DATA } from './cases-fixture.js';
 
 export { START, TAM_TRU_DATA };
@@ -121,19 +120,5 @@ export async function createPublicContext(kind: StoreKind): Promise<PublicContex
 
 /** Declares `suite` once per store kind; the PostgreSQL copy is skipped when DATABASE_URL is unset. */
 export function describeEachPublic(title: string, suite: (ctx: () => PublicContext) => void): void {
-  for (const { kind, available } of storeKinds) {
-    describe.skipIf(!available)(`${title} [${kind}]`, () => {
-      let context: (PublicContext & { cleanup(): Promise<void> }) | undefined;
-      beforeAll(async () => {
-        context = await createPublicContext(kind);
-      });
-      afterAll(async () => {
-        await context?.cleanup();
-      });
-      suite(() => {
-        if (context === undefined) throw new Error('motcua did not start; see the beforeAll error');
-        return context;
-      });
-    });
-  }
+  describeEachKind(title, createPublicContext, suite);
 }

@@ -67,24 +67,36 @@ export interface StoreContext {
 }
 
 /**
- * Declares `suite` once per store kind, e.g. "writes [sqlite]" and "writes [postgres]"; the
- * PostgreSQL copy is skipped only when DATABASE_URL is unset. Each copy gets its own site.
+ * Declares `suite` once per store kind ("… [sqlite]", "… [postgres]"), each copy with its own
+ * context made by `create` before the suite and cleaned up after it; the PostgreSQL copy is
+ * skipped only when DATABASE_URL is unset.
  */
-export function describeEachStore(title: string, suite: (context: () => StoreContext) => void): void {
+export function describeEachKind<C>(title: string, create: (kind: StoreKind) => Promise<C & { cleanup(): Promise<void> }>, suite: (context: () => C) => void): void {
   for (const { kind, available } of storeKinds) {
     describe.skipIf(!available)(`${title} [${kind}]`, () => {
-      let context: StoreContext | undefined;
+      let context: (C & { cleanup(): Promise<void> }) | undefined;
       beforeAll(async () => {
-        const site = await createStoreSite(kind);
-        context = { site, store: await site.open() };
+        context = await create(kind);
       });
       afterAll(async () => {
-        await context?.site.cleanup();
+        await context?.cleanup();
       });
       suite(() => {
-        if (context === undefined) throw new Error('the store did not open; see the beforeAll error');
+        if (context === undefined) throw new Error(`the ${kind} context did not start; see the beforeAll error`);
         return context;
       });
     });
   }
+}
+
+/** {@link describeEachKind} with one store opened on a fresh site. */
+export function describeEachStore(title: string, suite: (context: () => StoreContext) => void): void {
+  describeEachKind<StoreContext>(
+    title,
+    async (kind) => {
+      const site = await createStoreSite(kind);
+      return { site, store: await site.open(), cleanup: () => site.cleanup() };
+    },
+    suite,
+  );
 }
