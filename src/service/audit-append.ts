@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { sealEntry, type AuditEntryDraft, type SealedEntry } from '../audit/entry.js';
 import { GENESIS_CHAIN } from '../audit/hashing.js';
 import { personalHint } from '../audit/personal.js';
-import { toDbTime, withAuditLock, type Tx } from '../storage/index.js';
+import { toDbTime, withAuditLock, type AuditHead, type Tx } from '../storage/index.js';
 
 /**
  * A free-text reason as the log keeps it: runs of 9 or more digits (ID numbers, phone numbers an
@@ -19,11 +19,13 @@ export function auditReason(reason: string | null): string | null {
 }
 
 /**
- * Takes the audit lock and reads the head. Where advisory locks exist (PostgreSQL) both happen
+ * Takes the audit lock and reads the head (unless the store remembers it). Where advisory locks exist (PostgreSQL) both happen
  * in one round trip, through motcua_audit_head() (migration 0005), which is a third of an
  * append's round trips; elsewhere the lock is a no-op and the head one query.
  */
-async function lockedHead(tx: Tx): Promise<{ seq: number; chain_hash: string } | undefined> {
+async function lockedHead(tx: Tx): Promise<AuditHead | undefined> {
+  const remembered = tx.auditHead?.get();
+  if (remembered !== undefined) return remembered;
   if (tx.capabilities.supportsAdvisoryLocks) {
     const { rows } = await sql<{ head_seq: number | null; head_chain: string | null }>`select head_seq, head_chain from motcua_audit_head()`.execute(tx.db);
     const row = rows[0];
@@ -53,5 +55,6 @@ export async function appendAudit(tx: Tx, given: AuditEntryDraft): Promise<Seale
       event: e.event,
     })
     .execute();
+  tx.auditHead?.set({ seq: e.seq, chain_hash: sealed.chain.toString('hex') });
   return sealed;
 }

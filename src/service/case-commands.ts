@@ -95,6 +95,19 @@ function clockColumns(c: CaseClock) {
   };
 }
 
+/**
+ * The columns of `next` whose values differ from `row`, always with `version` and `updated_at`.
+ * An UPDATE that names a column rewrites every index on it even when the value is the same, so
+ * leaving unchanged columns out spares index pages (the deadline indexes, on most transitions).
+ */
+function changedColumns<K extends keyof CaseRow>(row: CaseRow, next: Pick<CaseRow, K | 'version' | 'updated_at'>): Partial<CaseRow> & Pick<CaseRow, 'version' | 'updated_at'> {
+  const set: Partial<CaseRow> & Pick<CaseRow, 'version' | 'updated_at'> = { version: next.version, updated_at: next.updated_at };
+  for (const [column, value] of Object.entries(next) as [K, CaseRow[K]][]) {
+    if (row[column] !== value) set[column] = value;
+  }
+  return set;
+}
+
 /** The role recorded for an actor on a transition: the first allowed role they hold. */
 function recordedRole(actor: Actor, roles: readonly string[]): string | null {
   return roles[0] ?? (actor.id === 'system' ? 'system' : (actor.roles[0] ?? null));
@@ -224,9 +237,10 @@ export async function sendEventCommand(
   const change = applyClockEffects({ def, clock: clockOf(row), effects: result.effects as Effect[], calendar, now, data, caseFacts, warnBeforeMs: DEFAULT_WARN_BEFORE_MS });
   const version = row.version + 1;
   const at = toDbTime(now);
+  const set = changedColumns(row, { state: JSON.stringify(result.to), snapshot: JSON.stringify(result.snapshot), status_code: result.status ?? row.status_code, version, updated_at: at, ...clockColumns(change.clock), ...resultColumns(row, result.status, now, calendar, change.clock.clockStartedAt) });
   const updated = await tx.db
     .updateTable('cases')
-    .set({ state: JSON.stringify(result.to), snapshot: JSON.stringify(result.snapshot), status_code: result.status ?? row.status_code, version, updated_at: at, ...clockColumns(change.clock), ...resultColumns(row, result.status, now, calendar, change.clock.clockStartedAt) })
+    .set(set)
     .where('id', '=', row.id)
     .where('version', '=', row.version)
     .executeTakeFirst();
@@ -263,8 +277,8 @@ export async function sendEventCommand(
     input_digest: digest,
     kind: 'case.transition',
   });
-  const after = await loadCaseRow(tx, row.id);
-  return { row: after!, definition: def, transition: { seq: version, event: body.type, from: result.from, to: result.to, actor_id: actor.id, role, at, reason } };
+  // The row as it now stands is the row read plus what was set: no second read.
+  return { row: { ...row, ...set }, definition: def, transition: { seq: version, event: body.type, from: result.from, to: result.to, actor_id: actor.id, role, at, reason } };
 }
 
 /** The input spec of the transition handling `event` in `state` or its ancestors (for personal-field masking). */

@@ -38,6 +38,18 @@ export interface GroupCommitDeps {
   stats: StoreStats;
   /** Turns a failure of the transaction itself into the error every command of the batch sees. */
   describeFailure(error: unknown): unknown;
+  /**
+   * State the store keeps in memory about what the transaction wrote (the audit head): saved
+   * before each command, restored when the command rolls back, forgotten when a batch fails.
+   */
+  memo?: TransactionMemo;
+}
+
+/** In-memory state that must follow the transaction's fate. */
+export interface TransactionMemo {
+  save(): unknown;
+  restore(saved: unknown): void;
+  forget(): void;
 }
 
 /** A running group-commit queue. */
@@ -100,6 +112,7 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
 
   async function runOne(p: Pending, tx: Tx): Promise<Outcome> {
     c.savepoint();
+    const saved = deps.memo?.save();
     try {
       const value = await p.fn(tx);
       c.release();
@@ -109,6 +122,7 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
       // commands' work is gone too, so the batch must fail rather than commit a partial set.
       if (!c.inTransaction()) throw new TransactionLostError(error);
       c.rollbackToSavepoint();
+      deps.memo?.restore(saved);
       c.release();
       return { ok: false, error };
     }
@@ -130,6 +144,7 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
         }
       });
     } catch (e) {
+      deps.memo?.forget();
       failure = { error: deps.describeFailure(e) };
     }
     stats.batches += 1;

@@ -4,7 +4,7 @@
  * it resolves, group-committed on SQLite) and queries through `store.read()`.
  */
 export { openStore, resolveStoreConfig, sqliteFileName } from './store.js';
-export type { Command, ResolvedStoreConfig, Store, StoreConfig, StoreStats, Tx } from './store.js';
+export type { AuditHead, AuditHeadMemo, Command, ResolvedStoreConfig, Store, StoreConfig, StoreStats, Tx } from './store.js';
 export { postgresCapabilities, sqliteCapabilities } from './capabilities.js';
 export type { Capabilities } from './capabilities.js';
 export { migrate, migrateDatabase, migrationStatus } from './migrate.js';

@@ -18,7 +18,7 @@ import { createGroupCommit, TransactionLostError, type BatchControl } from './gr
 import { migrateDatabase } from './migrate.js';
 import type { Database as Schema } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
-import { emptyStats, sqliteFileName, type Command, type ResolvedStoreConfig, type Store } from './store.js';
+import { emptyStats, sqliteFileName, type AuditHead, type AuditHeadMemo, type Command, type ResolvedStoreConfig, type Store } from './store.js';
 
 /** Opens (creating if needed) the SQLite store in `config.dataDir`. */
 export async function openSqliteStore(config: ResolvedStoreConfig): Promise<Store> {
@@ -84,8 +84,13 @@ function createSqliteStore(
     rollback: () => statements.rollback.run(),
     inTransaction: () => raw.inTransaction,
   };
+  // One writer process appends to the audit log, so its head can live in memory between
+  // appends; it follows savepoint rollbacks and is forgotten when a batch fails.
+  let head: AuditHead | undefined;
+  const auditHead: AuditHeadMemo = { get: () => head, set: (h) => (head = h) };
   const group = createGroupCommit({
-    withConnection: (body) => db.connection().execute((conn) => body({ db: conn, capabilities })),
+    withConnection: (body) => db.connection().execute((conn) => body({ db: conn, capabilities, auditHead })),
+    memo: { save: () => head, restore: (saved) => (head = saved as AuditHead | undefined), forget: () => (head = undefined) },
     control,
     maxBatch: config.maxBatch,
     maxQueued: config.maxQueued,

@@ -15,6 +15,23 @@ export interface Tx {
   /** Use only inside the command; never start a transaction on it. */
   readonly db: Kysely<Database>;
   readonly capabilities: Capabilities;
+  /**
+   * The audit log's head as this transaction sees it, kept in memory by a single-writer store
+   * (SQLite) so an append need not read it back; absent where other processes append too.
+   */
+  readonly auditHead?: AuditHeadMemo;
+}
+
+/** The last audit entry, as the append that follows needs it. */
+export interface AuditHead {
+  seq: number;
+  chain_hash: string;
+}
+
+/** A remembered audit head; `undefined` means "not known: read it from the table". */
+export interface AuditHeadMemo {
+  get(): AuditHead | undefined;
+  set(head: AuditHead): void;
 }
 
 /** One unit of work; it runs all-or-nothing and may run more than once on PostgreSQL (retries). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MotcuaError } from '../../src/errors/index.js';
 import { sqliteCapabilities, type Tx } from '../../src/storage/index.js';
-import { createGroupCommit, TransactionLostError, type BatchControl, type GroupCommit } from '../../src/storage/group-commit.js';
+import { createGroupCommit, TransactionLostError, type BatchControl, type GroupCommit, type TransactionMemo } from '../../src/storage/group-commit.js';
 import { emptyStats } from '../../src/storage/store.js';
 
 /** A write connection that records the transaction statements, and can be told to fail. */
@@ -27,7 +27,7 @@ function fakeConnection() {
   return { log, fail, control, drop: () => (open = false) };
 }
 
-function start(conn: ReturnType<typeof fakeConnection>, options: { maxBatch?: number; maxQueued?: number } = {}) {
+function start(conn: ReturnType<typeof fakeConnection>, options: { maxBatch?: number; maxQueued?: number; memo?: TransactionMemo } = {}) {
   const stats = emptyStats();
   const tx = { db: undefined, capabilities: sqliteCapabilities } as unknown as Tx;
   const group: GroupCommit = createGroupCommit({
@@ -37,6 +37,7 @@ function start(conn: ReturnType<typeof fakeConnection>, options: { maxBatch?: nu
     maxQueued: options.maxQueued ?? 10_000,
     stats,
     describeFailure: (e) => (e instanceof TransactionLostError ? new MotcuaError('unavailable', e.message) : e),
+    ...(options.memo ? { memo: options.memo } : {}),
   });
   return { group, stats };
 }
@@ -98,6 +99,25 @@ describe('group commit runner', () => {
     expect(conn.log.slice(-2)).toEqual(['commit', 'rollback']);
     delete conn.fail.commit;
     await expect(group.submit(async () => 'recovered')).resolves.toBe('recovered');
+  });
+
+  it('keeps in-memory state in step with the transaction: restored on a rollback, forgotten when the batch fails', async () => {
+    const conn = fakeConnection();
+    let value: number | undefined = 0;
+    const memo: TransactionMemo = { save: () => value, restore: (saved) => (value = saved as number | undefined), forget: () => (value = undefined) };
+    const { group } = start(conn, { memo });
+    await Promise.allSettled([
+      group.submit(async () => (value = 1)),
+      group.submit(async () => {
+        value = 99;
+        throw new Error('rolled back');
+      }),
+      group.submit(async () => (value = (value ?? 0) + 1)),
+    ]);
+    expect(value).toBe(2);
+    conn.fail.commit = new Error('disk I/O error');
+    await Promise.allSettled([group.submit(async () => (value = 3))]);
+    expect(value).toBeUndefined();
   });
 
   it('rejects every command when BEGIN fails (the database is locked by another program)', async () => {
