@@ -128,6 +128,8 @@ interface Measured {
   errors: number;
   /** CPU time (user + system) of the process doing the work, per transition: robust to a busy machine. */
   cpuUs: number;
+  /** (c) CPU time of the load generator (this process) per transition: it shares the machine's cores. */
+  clientCpuUs?: number;
   meanBatch?: number;
 }
 
@@ -205,11 +207,20 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Mean commands per commit of the last server stopped (whole run, warm-up included). */
+let lastServerBatch: number | undefined;
+
 /** Starts `motcua serve` (this file in --serve-child mode: the real serve command from src/). */
 async function startServer(work: string, port: number): Promise<ChildProcess> {
   const env: Record<string, string | undefined> = { ...process.env, MOTCUA_DATA_DIR: work, PORT: String(port), HOST: '127.0.0.1', MOTCUA_DEMO: '0' };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--serve-child'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--serve-child'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Passed through; the line serve prints at shutdown says how many commands shared a commit.
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    process.stderr.write(d);
+    const m = /writes: (\d+) commands committed in (\d+) transactions/.exec(d);
+    if (m) lastServerBatch = Number(m[1]) / Math.max(1, Number(m[2]));
+  });
   await new Promise<void>((ok, fail) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d).includes('serving') && ok());
@@ -262,14 +273,21 @@ async function withServer<T>(work: string, body: (port: number, pid: number) => 
 }
 
 /** (c) motcua over HTTP: a server process and `clients` keep-alive clients in this process. */
-function measureHttp(work: string, token: string, n: number, clients: number, ms: number): Promise<Measured> {
-  return withServer(work, async (port, pid) => {
+async function measureHttp(work: string, token: string, n: number, clients: number, ms: number): Promise<Measured> {
+  lastServerBatch = undefined;
+  const measured = await withServer(work, async (port, pid) => {
     const http = httpClient(port, token, clients);
     let cpu0 = 0;
-    const r = await drive(n, clients, ms, async (id, event) => (await http.call('POST', `/api/v1/cases/${id}/events`, event)) === 200, () => (cpu0 = cpuTimeUs(pid)));
+    let own0 = process.cpuUsage();
+    const r = await drive(n, clients, ms, async (id, event) => (await http.call('POST', `/api/v1/cases/${id}/events`, event)) === 200, () => {
+      cpu0 = cpuTimeUs(pid);
+      own0 = process.cpuUsage();
+    });
+    const own = process.cpuUsage(own0);
     http.close();
-    return { ...r, cpuUs: (cpuTimeUs(pid) - cpu0) / r.done, rssMb: peakRssMb(pid) };
+    return { ...r, cpuUs: (cpuTimeUs(pid) - cpu0) / r.done, clientCpuUs: (own.user + own.system) / r.done, rssMb: peakRssMb(pid) };
   });
+  return lastServerBatch === undefined ? measured : { ...measured, meanBatch: lastServerBatch };
 }
 
 /** `--routes`: the server's CPU per request for requests doing more and more of a transition's work. */
@@ -382,6 +400,7 @@ async function main(): Promise<void> {
           errors: xs.reduce((s, x) => s + x.errors, 0),
           runs: xs.map((x) => Math.round(x.rate)),
           ...(xs[0]?.meanBatch !== undefined ? { mean_batch: Number(median(xs.map((x) => x.meanBatch ?? 0)).toFixed(1)) } : {}),
+          ...(xs[0]?.clientCpuUs !== undefined ? { client_cpu_us_per_transition: Math.round(median(xs.map((x) => x.clientCpuUs ?? 0))) } : {}),
         };
   const a = summary(results.a);
   const b = summary(results.b);

@@ -5,7 +5,9 @@
  * Writes go through group commit (group-commit.ts) on the one write connection, each batch
  * begun IMMEDIATE so it holds the write lock from its first statement (no deadlock-prone lock
  * upgrade). Reads use a second, read-only connection: WAL lets it read the last committed
- * state while a batch is open, and it never sees a batch's uncommitted work.
+ * state while a batch is open, and it never sees a batch's uncommitted work. Under sustained
+ * writes a background thread checkpoints the WAL (wal-checkpointer.ts), so the writer's
+ * COMMIT does not also copy pages into the database file.
  */
 import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { createGroupCommit, TransactionLostError, type BatchControl } from './gr
 import { migrateDatabase } from './migrate.js';
 import type { Database as Schema } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { createWalCheckpointer } from './wal-checkpointer.js';
 import { emptyStats, sqliteFileName, type AuditHead, type AuditHeadMemo, type Command, type ResolvedStoreConfig, type Store } from './store.js';
 
 /** Opens (creating if needed) the SQLite store in `config.dataDir`. */
@@ -75,12 +78,26 @@ function createSqliteStore(
     commit: raw.prepare('COMMIT'),
     rollback: raw.prepare('ROLLBACK'),
   };
+  const checkpointer =
+    config.walCheckpointer === null
+      ? undefined
+      : createWalCheckpointer({
+          file,
+          busyTimeoutMs: config.busyTimeoutMs,
+          ...config.walCheckpointer,
+          setWriterAutocheckpoint: (pages) => {
+            if (raw.open) raw.pragma(`wal_autocheckpoint = ${pages}`);
+          },
+        });
   const control: BatchControl = {
     begin: () => statements.begin.run(),
     savepoint: () => statements.savepoint.run(),
     release: () => statements.release.run(),
     rollbackToSavepoint: () => statements.rollbackTo.run(),
-    commit: () => statements.commit.run(),
+    commit: () => {
+      statements.commit.run();
+      checkpointer?.committed();
+    },
     rollback: () => statements.rollback.run(),
     inTransaction: () => raw.inTransaction,
   };
@@ -93,6 +110,7 @@ function createSqliteStore(
     memo: { save: () => head, restore: (saved) => (head = saved as AuditHead | undefined), forget: () => (head = undefined) },
     control,
     maxBatch: config.maxBatch,
+    gatherMs: config.batchGatherMs,
     maxQueued: config.maxQueued,
     stats,
     describeFailure: (e) => describeSqliteFailure(e, file),
@@ -106,11 +124,12 @@ function createSqliteStore(
     location: file,
     write: <T>(fn: Command<T>) => group.submit(fn),
     read: <T>(fn: Command<T>) => readDb.transaction().execute((trx) => fn({ db: trx, capabilities })),
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, backgroundCheckpoints: checkpointer?.stats().checkpoints ?? 0 }),
     close() {
       closed ??= (async () => {
         try {
           await group.close();
+          await checkpointer?.close();
           if (readDb !== db) await readDb.destroy();
           // Keeps the query planner's statistics fresh for the next start; cheap when nothing changed.
           raw.pragma('optimize');

@@ -55,6 +55,8 @@ export interface StoreStats {
   refused: number;
   /** Transactions run again after a serialization failure or deadlock (PostgreSQL). */
   retries: number;
+  /** WAL checkpoints done by the background thread (SQLite; see wal-checkpointer.ts). */
+  backgroundCheckpoints: number;
 }
 
 /** The database, opened. */
@@ -95,10 +97,21 @@ export interface StoreConfig {
   maxBatch?: number | undefined;
   /** Most writes waiting before new ones are refused with 'unavailable' (default 8192). */
   maxQueued?: number | undefined;
+  /**
+   * SQLite: how long a batch may wait for the callers of the batch before it to come back, so
+   * concurrent clients share one fsync (default 2 ms; 0: never wait). See group-commit.ts.
+   */
+  batchGatherMs?: number | undefined;
   /** SQLite: how long to wait for a lock held by another program (default 5000 ms). */
   busyTimeoutMs?: number | undefined;
   /** SQLite: serve `read()` from a second, read-only connection (default true). */
   separateReader?: boolean | undefined;
+  /**
+   * SQLite: checkpoint the WAL from a background thread once the writer has committed
+   * `startAfterCommits` transactions (default 64), asking every `commitsPerCheckpoint` commits
+   * (default 8); `false`: the writer checkpoints itself, as SQLite does by default.
+   */
+  walCheckpointer?: { startAfterCommits?: number; commitsPerCheckpoint?: number } | false | undefined;
   /** PostgreSQL: connections in the pool (default 10). */
   poolSize?: number | undefined;
   /** PostgreSQL: times a command is run again after a serialization failure or deadlock (default 5). */
@@ -115,8 +128,10 @@ export interface ResolvedStoreConfig {
   migrate: boolean;
   maxBatch: number;
   maxQueued: number;
+  batchGatherMs: number;
   busyTimeoutMs: number;
   separateReader: boolean;
+  walCheckpointer: { startAfterCommits: number; commitsPerCheckpoint: number } | null;
   poolSize: number;
   maxRetries: number;
 }
@@ -155,8 +170,16 @@ export function resolveStoreConfig(config: StoreConfig): ResolvedStoreConfig {
     migrate: config.migrate ?? true,
     maxBatch: positive('maxBatch', config.maxBatch, 256),
     maxQueued: positive('maxQueued', config.maxQueued, 8192),
+    batchGatherMs: config.batchGatherMs === 0 ? 0 : positive('batchGatherMs', config.batchGatherMs, 2),
     busyTimeoutMs: positive('busyTimeoutMs', config.busyTimeoutMs, 5000),
     separateReader: config.separateReader ?? true,
+    walCheckpointer:
+      config.walCheckpointer === false
+        ? null
+        : {
+            startAfterCommits: positive('walCheckpointer.startAfterCommits', config.walCheckpointer?.startAfterCommits, 64),
+            commitsPerCheckpoint: positive('walCheckpointer.commitsPerCheckpoint', config.walCheckpointer?.commitsPerCheckpoint, 8),
+          },
     poolSize: positive('poolSize', config.poolSize, 10),
     maxRetries: config.maxRetries ?? 5,
   };
@@ -164,5 +187,5 @@ export function resolveStoreConfig(config: StoreConfig): ResolvedStoreConfig {
 
 /** Counters at zero. */
 export function emptyStats(): StoreStats {
-  return { committedCommands: 0, failedCommands: 0, commits: 0, batches: 0, largestBatch: 0, queued: 0, refused: 0, retries: 0 };
+  return { committedCommands: 0, failedCommands: 0, commits: 0, batches: 0, largestBatch: 0, queued: 0, refused: 0, retries: 0, backgroundCheckpoints: 0 };
 }

@@ -27,7 +27,7 @@ function fakeConnection() {
   return { log, fail, control, drop: () => (open = false) };
 }
 
-function start(conn: ReturnType<typeof fakeConnection>, options: { maxBatch?: number; maxQueued?: number; memo?: TransactionMemo } = {}) {
+function start(conn: ReturnType<typeof fakeConnection>, options: { maxBatch?: number; maxQueued?: number; memo?: TransactionMemo; gatherMs?: number } = {}) {
   const stats = emptyStats();
   const tx = { db: undefined, capabilities: sqliteCapabilities } as unknown as Tx;
   const group: GroupCommit = createGroupCommit({
@@ -38,6 +38,7 @@ function start(conn: ReturnType<typeof fakeConnection>, options: { maxBatch?: nu
     stats,
     describeFailure: (e) => (e instanceof TransactionLostError ? new MotcuaError('unavailable', e.message) : e),
     ...(options.memo ? { memo: options.memo } : {}),
+    ...(options.gatherMs !== undefined ? { gatherMs: options.gatherMs } : {}),
   });
   return { group, stats };
 }
@@ -118,6 +119,40 @@ describe('group commit runner', () => {
     conn.fail.commit = new Error('disk I/O error');
     await Promise.allSettled([group.submit(async () => (value = 3))]);
     expect(value).toBeUndefined();
+  });
+
+  it('lets the callers of a batch come back and share the next commit with those queued behind them', async () => {
+    const conn = fakeConnection();
+    // A wait far longer than the test: it passes only if the batch starts when everyone is back.
+    const { group, stats } = start(conn, { gatherMs: 60_000 });
+    const first = [1, 2, 3].map((i) => group.submit(async () => i));
+    await Promise.all(first);
+    expect(stats.commits).toBe(1);
+    // The three come back one by one, in separate turns of the event loop.
+    const again: Promise<number>[] = [];
+    for (const i of [4, 5, 6]) {
+      again.push(group.submit(async () => i));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (i < 6) expect(stats.commits).toBe(1);
+    }
+    expect(await Promise.all(again)).toEqual([4, 5, 6]);
+    expect(stats).toMatchObject({ commits: 2, largestBatch: 3 });
+  });
+
+  it('never holds up a lone caller', async () => {
+    const conn = fakeConnection();
+    const { group, stats } = start(conn, { gatherMs: 60_000 });
+    for (const i of [1, 2, 3]) await expect(group.submit(async () => i)).resolves.toBe(i);
+    expect(stats.commits).toBe(3);
+  });
+
+  it('stops waiting for callers when it is closed', async () => {
+    const conn = fakeConnection();
+    const { group } = start(conn, { gatherMs: 60_000 });
+    await Promise.all([1, 2].map((i) => group.submit(async () => i)));
+    const late = group.submit(async () => 'late');
+    await group.close();
+    await expect(late).resolves.toBe('late');
   });
 
   it('rejects every command when BEGIN fails (the database is locked by another program)', async () => {

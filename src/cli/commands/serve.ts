@@ -40,7 +40,11 @@ export const command: CliCommand = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    const writes = m.store.stats();
     await m.close();
+    // For operators (and bench:cases): how well concurrent writes shared their commits.
+    const perCommit = writes.commits === 0 ? 0 : writes.committedCommands / writes.commits;
+    io.err(`writes: ${writes.committedCommands} commands committed in ${writes.commits} transactions (${perCommit.toFixed(1)} per commit), ${writes.failedCommands} failed, ${writes.refused} refused\n`);
     io.out('motcua stopped\n');
     return 0;
   },

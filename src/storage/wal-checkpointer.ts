@@ -1,0 +1,145 @@
+/**
+ * Checkpoints off the serving thread. In WAL mode SQLite copies committed pages back into the
+ * database file (a checkpoint) from inside the COMMIT that crosses `wal_autocheckpoint` pages:
+ * on a busy server that is the writer, on the event loop, copying a thousand pages and waiting
+ * for an fsync of the database file every few batches. Here a worker thread with its own
+ * connection runs PASSIVE checkpoints instead, asked every few commits; the writer keeps a
+ * much higher automatic threshold only as a safety net, and goes back to the default if the
+ * thread fails. Durability is unchanged: COMMIT still fsyncs the WAL (synchronous=FULL), and a
+ * checkpoint only moves pages that are already durable.
+ *
+ * The thread starts after the writer's first `startAfterCommits` commits, so short-lived stores
+ * (tools, most tests) never pay for it.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** What the thread is started with. */
+export interface CheckpointWorkerData {
+  file: string;
+  busyTimeoutMs: number;
+}
+
+/** Messages to the thread. */
+export type CheckpointRequest = { type: 'checkpoint' } | { type: 'close' };
+
+/** Messages from the thread. */
+export type CheckpointReply =
+  | { type: 'ready' }
+  | { type: 'checkpointed'; walFrames: number; copiedFrames: number; busy: boolean; ms: number }
+  | { type: 'failed'; message: string }
+  | { type: 'closed' };
+
+/** SQLite's default `wal_autocheckpoint`, used whenever no background thread is checkpointing. */
+export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+/** The writer's own threshold while the thread runs: reached only if the thread falls far behind. */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+
+export interface WalCheckpointerOptions {
+  file: string;
+  busyTimeoutMs: number;
+  startAfterCommits: number;
+  commitsPerCheckpoint: number;
+  /** Sets the writer connection's `wal_autocheckpoint`. */
+  setWriterAutocheckpoint(pages: number): void;
+}
+
+export interface WalCheckpointerStats {
+  /** The thread is up and checkpointing. */
+  running: boolean;
+  checkpoints: number;
+  failures: number;
+}
+
+export interface WalCheckpointer {
+  /** Tells the checkpointer the writer committed a transaction. */
+  committed(): void;
+  stats(): WalCheckpointerStats;
+  /** Stops the thread (after the checkpoint it is running, if any). */
+  close(): Promise<void>;
+}
+
+
+/** Creates the checkpointer; the thread itself starts later (see the module comment). */
+export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
+  const stats: WalCheckpointerStats = { running: false, checkpoints: 0, failures: 0 };
+  let worker: Worker | undefined;
+  let exited: Promise<void> | undefined;
+  let commits = 0;
+  let sinceRequest = 0;
+  let inFlight = false;
+  let closing = false;
+
+  const request = () => {
+    if (!stats.running || inFlight || worker === undefined) return;
+    inFlight = true;
+    sinceRequest = 0;
+    worker.postMessage({ type: 'checkpoint' });
+  };
+
+  const fail = () => {
+    if (stats.running) options.setWriterAutocheckpoint(DEFAULT_AUTOCHECKPOINT_PAGES);
+    stats.running = false;
+    stats.failures += 1;
+  };
+
+  const start = () => {
+    const workerData: CheckpointWorkerData = { file: options.file, busyTimeoutMs: options.busyTimeoutMs };
+    // Plain JavaScript next to this module, in src/ and in dist/ alike; no loader flags of ours.
+    const w = new Worker(new URL('./wal-checkpoint-worker.js', import.meta.url), { workerData, execArgv: [] });
+    worker = w;
+    // The store's close() stops it; it must not keep a process alive that forgot to.
+    w.unref();
+    exited = new Promise((resolve) => w.once('exit', () => resolve()));
+    w.on('message', (reply: CheckpointReply) => {
+      switch (reply.type) {
+        case 'ready':
+          if (closing) return;
+          stats.running = true;
+          options.setWriterAutocheckpoint(FALLBACK_AUTOCHECKPOINT_PAGES);
+          if (sinceRequest >= options.commitsPerCheckpoint) request();
+          return;
+        case 'checkpointed':
+          inFlight = false;
+          stats.checkpoints += 1;
+          if (sinceRequest >= options.commitsPerCheckpoint) request();
+          return;
+        case 'failed':
+          inFlight = false;
+          fail();
+          void w.terminate();
+          return;
+        case 'closed':
+          return;
+      }
+    });
+    w.on('error', () => fail());
+    w.on('exit', () => {
+      if (stats.running && !closing) fail();
+      stats.running = false;
+    });
+  };
+
+  return {
+    committed() {
+      if (closing) return;
+      commits += 1;
+      sinceRequest += 1;
+      if (worker === undefined) {
+        if (commits >= options.startAfterCommits) start();
+        return;
+      }
+      if (sinceRequest >= options.commitsPerCheckpoint) request();
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      closing = true;
+      if (worker === undefined) return;
+      if (stats.running) options.setWriterAutocheckpoint(DEFAULT_AUTOCHECKPOINT_PAGES);
+      stats.running = false;
+      // Referenced again, or an otherwise idle process would exit before the thread has closed.
+      worker.ref();
+      worker.postMessage({ type: 'close' });
+      await exited;
+    },
+  };
+}

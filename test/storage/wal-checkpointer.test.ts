@@ -1,0 +1,73 @@
+/**
+ * The background WAL checkpointer (SQLite): pages committed by the writer reach the database
+ * file through the checkpoint thread, the writer's own checkpoint threshold is raised only while
+ * that thread runs, and nothing is lost across a close and reopen.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openStore, sqliteFileName, type Store, type StoreConfig } from '../../src/storage/index.js';
+import { DEFAULT_AUTOCHECKPOINT_PAGES, FALLBACK_AUTOCHECKPOINT_PAGES } from '../../src/storage/wal-checkpointer.js';
+import { insertUnits } from './rows.js';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function open(config: StoreConfig, dataDir = mkdtempSync(join(tmpdir(), 'motcua-wal-'))): Promise<{ store: Store; dataDir: string }> {
+  if (!dirs.includes(dataDir)) dirs.push(dataDir);
+  const store = await openStore({ ...config, dataDir });
+  stores.push(store);
+  return { store, dataDir };
+}
+
+/** About 1.2 MB of rows over `commits` transactions (well under the writer's own 4 MB threshold). */
+async function writeRows(store: Store, commits: number, prefix: string): Promise<void> {
+  for (let i = 0; i < commits; i++) {
+    await store.write(async (tx) => {
+      await insertUnits(tx, [`/${prefix}-${i}/`]);
+      await tx.db.updateTable('units').set({ name: `${prefix}-${i} `.repeat(10_000).slice(0, 40_000) }).where('id', '=', `${prefix}-${i}`).execute();
+    });
+  }
+}
+
+const autocheckpoint = async (store: Store) => Number((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db)).rows[0]?.wal_autocheckpoint);
+
+describe('background WAL checkpoints (SQLite)', () => {
+  it('moves committed pages into the database file from its own thread', async () => {
+    const { store, dataDir } = await open({ walCheckpointer: { startAfterCommits: 3, commitsPerCheckpoint: 3 } });
+    const file = join(dataDir, sqliteFileName);
+    const before = statSync(file).size;
+    expect(await autocheckpoint(store)).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
+    await writeRows(store, 30, 'bg');
+    await vi.waitFor(() => expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0), { timeout: 20_000 });
+    // Only the thread can have grown the file: the writer's threshold (4 MB of WAL) was never reached.
+    expect(statSync(file).size - before).toBeGreaterThan(500_000);
+    expect(await autocheckpoint(store)).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
+    const kept = await store.read((tx) => tx.db.selectFrom('units').select(({ fn }) => fn.countAll<number>().as('n')).where('id', 'like', 'bg-%').executeTakeFirstOrThrow());
+    expect(Number(kept.n)).toBe(30);
+  });
+
+  it('keeps every row across a close and a reopen', async () => {
+    const { store, dataDir } = await open({ walCheckpointer: { startAfterCommits: 1, commitsPerCheckpoint: 1 } });
+    await writeRows(store, 12, 'kept');
+    await vi.waitFor(() => expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0), { timeout: 20_000 });
+    await store.close();
+    const again = (await open({}, dataDir)).store;
+    const names = await again.read((tx) => tx.db.selectFrom('units').select(['id', 'name']).where('id', 'like', 'kept-%').orderBy('id').execute());
+    expect(names).toHaveLength(12);
+    expect(names.every((r) => r.name.startsWith(`${r.id} `))).toBe(true);
+  });
+
+  it('can be turned off: the writer then checkpoints itself, as SQLite does by default', async () => {
+    const { store } = await open({ walCheckpointer: false });
+    await writeRows(store, 10, 'off');
+    expect(store.stats().backgroundCheckpoints).toBe(0);
+    expect(await autocheckpoint(store)).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
+  });
+});
