@@ -4,6 +4,7 @@
  * plug their checkers in with {@link registerDocumentChecker}. This is the definitions
  * module's one file-system edge; everything it calls is pure.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { checkProcedureDocument } from './check.js';
@@ -30,6 +31,16 @@ export interface PathsCheck {
   procedures: CheckedProcedure[];
   /** Every document checked (display paths). */
   files: string[];
+  /** Documents left unchecked because their bytes are known already (see {@link CheckPathsOptions}). */
+  skipped: string[];
+}
+
+export interface CheckPathsOptions {
+  /**
+   * SHA-256 (hex) of sources already checked and kept elsewhere (published procedure versions):
+   * a file with exactly these bytes is skipped, neither parsed nor returned.
+   */
+  knownSha256?: ReadonlySet<string>;
 }
 
 const checkers = new Map<DocumentKind, DocumentChecker>();
@@ -59,8 +70,8 @@ export function documentKind(path: string, value?: unknown): DocumentKind | unde
  * Checks files and folders (folders recursively, `*.yaml`/`*.yml`), relative to `cwd`. Never
  * throws for bad documents: a missing path or an unreadable file is a finding too.
  */
-export async function checkPaths(paths: string[], cwd: string = process.cwd()): Promise<PathsCheck> {
-  const result: PathsCheck = { findings: [], procedures: [], files: [] };
+export async function checkPaths(paths: string[], cwd: string = process.cwd(), options: CheckPathsOptions = {}): Promise<PathsCheck> {
+  const result: PathsCheck = { findings: [], procedures: [], files: [], skipped: [] };
   const seen = new Set<string>();
   const versions = new Map<string, string>();
   for (const given of paths) {
@@ -78,25 +89,33 @@ export async function checkPaths(paths: string[], cwd: string = process.cwd()): 
       seen.add(file);
       const shown = file === absolute ? display : displayPath(file, cwd, file);
       if (documentKind(file) === 'scenarios' && !checkers.has('scenarios')) continue;
-      result.files.push(shown);
-      await checkFile(file, shown, result, versions);
+      await checkFile(file, shown, result, versions, options.knownSha256);
     }
   }
   result.findings = sortFindings(result.findings);
   return result;
 }
 
-async function checkFile(file: string, shown: string, result: PathsCheck, versions: Map<string, string>): Promise<void> {
+async function checkFile(file: string, shown: string, result: PathsCheck, versions: Map<string, string>, known: ReadonlySet<string> | undefined): Promise<void> {
   const problem = (message: string): void => void result.findings.push({ path: shown, line: 1, col: 1, severity: 'error', message });
   let bytes: Uint8Array;
   try {
     // Refuse an oversized file before reading it: a 10 MB upload must cost nothing.
     const size = (await stat(file)).size;
-    if (size > DEFAULT_MAX_BYTES) return problem(sizeCapMessage(size));
+    if (size > DEFAULT_MAX_BYTES) {
+      result.files.push(shown);
+      return problem(sizeCapMessage(size));
+    }
     bytes = await readFile(file);
   } catch (e) {
+    result.files.push(shown);
     return problem(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+  if (known !== undefined && known.size > 0 && known.has(createHash('sha256').update(bytes).digest('hex'))) {
+    result.skipped.push(shown);
+    return;
+  }
+  result.files.push(shown);
   const doc = parseYamlSource(bytes, shown);
   const kind = documentKind(file, doc.value);
   if (kind === undefined) {

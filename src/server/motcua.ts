@@ -118,6 +118,7 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
     const loaded = await loadProcedures(deps, options.proceduresDir);
     for (const f of loaded.findings) log(formatFinding(f));
     for (const p of loaded.problems) log(`warning: ${p}`);
+    log(`procedures: ${loaded.stored} version(s) in the database, ${loaded.published} new from ${options.proceduresDir} (${loaded.unchanged} file(s) already published, not checked again)`);
     const audit = await createAudit(deps, options.dataDir, { ...DEFAULT_AUDIT_OPTIONS, ...options.audit });
 
     const cases = createCaseService(deps);
