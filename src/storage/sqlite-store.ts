@@ -116,6 +116,13 @@ function createSqliteStore(
     describeFailure: (e) => describeSqliteFailure(e, file),
   });
 
+  // Statistics from a small table mislead the planner once it is large (a full scan of the
+  // timers per sweep was seen); refreshed in a batch of its own, between commands.
+  const optimizer = setInterval(() => {
+    group.submit(async () => void raw.pragma('optimize')).catch(() => undefined);
+  }, config.optimizeEveryMs);
+  optimizer.unref();
+
   let closed: Promise<void> | undefined;
   return {
     db,
@@ -128,6 +135,7 @@ function createSqliteStore(
     close() {
       closed ??= (async () => {
         try {
+          clearInterval(optimizer);
           await group.close();
           await checkpointer?.close();
           if (readDb !== db) await readDb.destroy();

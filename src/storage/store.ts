@@ -112,6 +112,12 @@ export interface StoreConfig {
    * (default 8); `false`: the writer checkpoints itself, as SQLite does by default.
    */
   walCheckpointer?: { startAfterCommits?: number; commitsPerCheckpoint?: number } | false | undefined;
+  /**
+   * SQLite: refresh the query planner's statistics (`PRAGMA optimize`) this often while open
+   * (default one hour), as SQLite advises for long-lived connections; tables that grew since the
+   * last analysis get planned from their real size.
+   */
+  optimizeEveryMs?: number | undefined;
   /** PostgreSQL: connections in the pool (default 10). */
   poolSize?: number | undefined;
   /** PostgreSQL: times a command is run again after a serialization failure or deadlock (default 5). */
@@ -132,6 +138,7 @@ export interface ResolvedStoreConfig {
   busyTimeoutMs: number;
   separateReader: boolean;
   walCheckpointer: { startAfterCommits: number; commitsPerCheckpoint: number } | null;
+  optimizeEveryMs: number;
   poolSize: number;
   maxRetries: number;
 }
@@ -173,6 +180,7 @@ export function resolveStoreConfig(config: StoreConfig): ResolvedStoreConfig {
     batchGatherMs: config.batchGatherMs === 0 ? 0 : positive('batchGatherMs', config.batchGatherMs, 2),
     busyTimeoutMs: positive('busyTimeoutMs', config.busyTimeoutMs, 5000),
     separateReader: config.separateReader ?? true,
+    optimizeEveryMs: positive('optimizeEveryMs', config.optimizeEveryMs, 60 * 60 * 1000),
     walCheckpointer:
       config.walCheckpointer === false
         ? null

@@ -1,7 +1,8 @@
 /**
- * The background WAL checkpointer (SQLite): pages committed by the writer reach the database
- * file through the checkpoint thread, the writer's own checkpoint threshold is raised only while
- * that thread runs, and nothing is lost across a close and reopen.
+ * Upkeep of a long-lived SQLite store: the background WAL checkpointer (pages committed by the
+ * writer reach the database file through its own thread; the writer's own threshold is raised
+ * only while that thread runs; nothing is lost across a close and reopen), and planner
+ * statistics refreshed while the store is open.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,5 +70,23 @@ describe('background WAL checkpoints (SQLite)', () => {
     await writeRows(store, 10, 'off');
     expect(store.stats().backgroundCheckpoints).toBe(0);
     expect(await autocheckpoint(store)).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
+  });
+});
+
+describe('planner statistics on a long-lived SQLite store', () => {
+  it('are refreshed while the store is open, not only at open and close', async () => {
+    const { store } = await open({ optimizeEveryMs: 25 });
+    const statRows = async () => {
+      const r = await store.read((tx) => sql<{ stat: string }>`select stat from sqlite_stat1 where tbl = 'units' and idx = 'units_path_uq'`.execute(tx.db));
+      return Number(r.rows[0]?.stat.split(' ')[0] ?? 0);
+    };
+    const before = await statRows();
+    await store.write(async (tx) => {
+      for (let i = 0; i < 3000; i++) await tx.db.insertInto('units').values({ id: `s-${i}`, parent_id: null, name: 's', level: 'x', code: `S${i}`, path: `/s-${i}/` }).execute();
+      // A lookup by path on the writer: SQLite analyzes tables its planner has used.
+      await tx.db.selectFrom('units').select('id').where('path', '=', '/s-7/').execute();
+    });
+    expect(before).toBeLessThan(3000);
+    await vi.waitFor(async () => expect(await statRows()).toBeGreaterThanOrEqual(3000), { timeout: 20_000, interval: 25 });
   });
 });
