@@ -6,7 +6,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical.js';
 import type { AuditEntryDraft } from '../audit/entry.js';
-import { keyedHash } from '../audit/personal.js';
+import { keyedHash, maskPersonal } from '../audit/personal.js';
 import { canActOnUnit, canSeeUnit, isAuditor, type Actor } from '../auth/policy.js';
 import { compileDataSchema, inputJsonSchema, piiPaths } from '../definitions/data-schema.js';
 import type { ProcedureDefinition } from '../definitions/schema.js';
@@ -40,24 +40,6 @@ const REFUSAL_CODES: Record<StepRefused['code'], 'eventNotAllowed' | 'forbidden'
   guardFailed: 'eventNotAllowed',
 };
 
-/** Replaces personal values (by JSON pointer) with their keyed hashes before anything is digested. */
-function withoutPersonal(value: Record<string, unknown>, pointers: readonly string[], key: Buffer): Record<string, unknown> {
-  if (pointers.length === 0) return value;
-  const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-  for (const pointer of pointers) {
-    const parts = pointer.split('/').slice(1);
-    let node: unknown = copy;
-    for (const [i, part] of parts.entries()) {
-      if (node === null || typeof node !== 'object') break;
-      const obj = node as Record<string, unknown>;
-      if (i === parts.length - 1) {
-        if (part in obj) obj[part] = `hmac:${keyedHash(key, String(obj[part]))}`;
-      } else node = obj[part];
-    }
-  }
-  return copy;
-}
-
 /** The stored form of a case's lookup PIN. */
 export function pinHash(key: Buffer, caseId: string, pin: string): string {
   return keyedHash(key, `pin:${caseId}:${pin}`);
@@ -66,7 +48,7 @@ export function pinHash(key: Buffer, caseId: string, pin: string): string {
 /** SHA-256 of the canonical input, personal fields replaced; null for no input. */
 export function inputDigest(input: Record<string, unknown> | undefined, pii: readonly string[], key: Buffer): string | null {
   if (!input || Object.keys(input).length === 0) return null;
-  return createHash('sha256').update(canonicalJson(withoutPersonal(input, pii, key))).digest('hex');
+  return createHash('sha256').update(canonicalJson(maskPersonal(input, pii, key))).digest('hex');
 }
 
 function clockOf(row: CaseRow): CaseClock {
