@@ -22,6 +22,7 @@ import { openStore, type Store } from '../storage/index.js';
 import { createCaseService, type CaseService } from '../service/case-service.js';
 import { createDeadlineService } from '../service/deadline-service.js';
 import { createSweeper, type Sweeper } from '../service/sweeper.js';
+import { createProcedureSync, type ProcedureSync } from '../service/procedure-sync.js';
 import type { Calendars, ServiceDeps } from '../service/deps.js';
 import { loadProcedures, publishProcedure } from '../service/procedure-service.js';
 import { createUserService, syncUnits, type UserService } from '../service/user-service.js';
@@ -55,6 +56,8 @@ export interface Motcua {
   users: UserService;
   /** Fires durable timers; `motcua serve` starts it, tests call `sweepOnce()`. */
   sweeper: Sweeper;
+  /** Picks up versions other processes published (several processes on one PostgreSQL). */
+  procedureSync: ProcedureSync;
   /** The audit log's signing key, checkpointer (`motcua serve` starts it) and access records. */
   audit: AuditParts;
   /** The scorecard, satisfaction and tracking-book reports. */
@@ -166,6 +169,7 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
     });
     app.route('/', createWebApp({ service: deps, cases, users, catalog, audit: audit.service, access: audit.access, reports, scorecard, publicDesk, clientAddress }));
     const sweeper = createSweeper(deps);
+    const procedureSync = createProcedureSync(deps);
     return {
       app,
       store,
@@ -173,11 +177,13 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
       cases,
       users,
       sweeper,
+      procedureSync,
       audit,
       reports,
       publicDesk,
       close: async () => {
         await sweeper.stop();
+        await procedureSync.stop();
         await audit.checkpointer.stop();
         // The checkpoint at shutdown: every entry of this run leaves signed.
         await audit.checkpointer.checkpointNow().catch((e: unknown) => log(`audit: the checkpoint at shutdown failed: ${e instanceof Error ? e.message : String(e)}`));

@@ -10,6 +10,7 @@ import { toDbTime, type Tx } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
 import { inputDigest } from './case-commands.js';
 import { loadCaseRow } from './case-load.js';
+import { definitionOf } from './procedure-sync.js';
 import { deadlineTimers } from './deadline-effects.js';
 import { DEFAULT_WARN_BEFORE_MS } from './case-commands.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
@@ -39,7 +40,7 @@ export async function apologizeCommand(tx: Tx, deps: ServiceDeps, actor: Actor, 
     if (isAuditor(actor)) throw new MotcuaError('forbidden', 'Auditors read dossiers but cannot change them.');
     throw new MotcuaError('caseNotFound', `No case '${caseId}'.`);
   }
-  const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
+  const def = await definitionOf(deps, row);
   const roles = actor.roles.filter((r) => def.roles.includes(r));
   if (roles.length === 0) throw new MotcuaError('forbidden', `Recording an apology needs one of the roles ${def.roles.join(', ')}.`);
   if (row.apology !== null) throw new MotcuaError('conflict', 'This dossier already has an apology; the appointment date can be re-set only once.');

@@ -20,6 +20,7 @@ import { applyClockEffects, type CaseClock } from './deadline-effects.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { nextCaseCode } from './case-codes.js';
 import { loadCaseRow } from './case-load.js';
+import { definitionOf } from './procedure-sync.js';
 import { writeTimers } from './timer-writes.js';
 import { resultColumns } from './report-result.js';
 
@@ -201,7 +202,7 @@ export async function sendEventCommand(
   if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
     throw new MotcuaError('preconditionFailed', `The case is at version ${row.version}, not ${opts.ifMatch}; reload it and decide again.`, { current_version: row.version });
   }
-  const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
+  const def = await definitionOf(deps, row);
   const snapshot = JSON.parse(row.snapshot) as EngineSnapshot;
   const data = JSON.parse(row.data) as Record<string, unknown>;
   const caseFacts = { channel: row.channel, supplement_count: row.supplement_count, ...(JSON.parse(row.flags) as Record<string, unknown>) };

@@ -10,6 +10,7 @@ import { openCaseCommand, sendEventCommand, type CaseChange } from './case-comma
 import { caseHistory, listCaseRows, visibleCase, type CaseListQuery } from './case-queries.js';
 import { caseView, type CaseView } from './case-view.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
+import { definitionOf, ensureDefinitions } from './procedure-sync.js';
 import { idempotentWrite, type IdempotencyScope, type StoredResponse } from './idempotency.js';
 
 export interface TransitionView {
@@ -62,11 +63,13 @@ export function createCaseService(deps: ServiceDeps): CaseService {
 
     async get(actor, id) {
       const row = await deps.store.read((tx) => visibleCase(tx, actor, id));
+      await ensureDefinitions(deps, [row]);
       return view(row, actor);
     },
 
     async list(actor, query) {
       const { rows, next } = await deps.store.read((tx) => listCaseRows(tx, actor, query, (u) => deps.units.get(u)?.path, deps.clock.now(), isLeafPath));
+      await ensureDefinitions(deps, rows);
       return { items: rows.map((r) => view(r, actor)), next_cursor: next };
     },
 
@@ -91,7 +94,7 @@ export function createCaseService(deps: ServiceDeps): CaseService {
     async events(actor, id) {
       const row = await deps.store.read((tx) => visibleCase(tx, actor, id));
       if (row.closed_at !== null) return [];
-      const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
+      const def = await definitionOf(deps, row);
       const list = availableEvents(def, JSON.parse(row.snapshot) as EngineSnapshot, { id: actor.id, roles: actor.roles });
       return list.map((e) => ({ type: e.type, title: e.title, to: e.to, input_schema: e.inputSchema }));
     },

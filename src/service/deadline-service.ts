@@ -4,6 +4,7 @@ import { apologizeCommand, type ApologyInput, type ApologyRecord } from './apolo
 import { caseHistory, visibleCase } from './case-queries.js';
 import { controlSlip, type ControlSlipStep } from './control-slip.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
+import { definitionOf } from './procedure-sync.js';
 
 export interface DeadlineService {
   apologize(actor: Actor, caseId: string, body: ApologyInput, meta: RequestMeta): Promise<ApologyRecord>;
@@ -18,7 +19,7 @@ export function createDeadlineService(deps: ServiceDeps): DeadlineService {
         const found = await visibleCase(tx, actor, caseId);
         return { row: found, history: await caseHistory(tx, caseId) };
       });
-      const def = deps.registry.get(row.procedure_id, row.procedure_version).definition;
+      const def = await definitionOf(deps, row);
       return { case_id: row.id, code: row.code, steps: controlSlip(def, history, deps.calendars.forUnit(row.unit_id), deps.clock.now()) };
     },
   };
