@@ -7,7 +7,10 @@ import { sql } from 'kysely';
 import { sealEntry, type AuditEntryDraft, type SealedEntry } from '../audit/entry.js';
 import { GENESIS_CHAIN } from '../audit/hashing.js';
 import { personalHint } from '../audit/personal.js';
-import { toDbTime, withAuditLock, type AuditHead, type Tx } from '../storage/index.js';
+import { placeholders, prepared, toDbTime, withAuditLock, type AuditEntriesTable, type AuditHead, type Tx } from '../storage/index.js';
+
+/** Every column of an audit row, in one order: the insert is built once. */
+const AUDIT_COLUMNS = ['seq', 'bytes', 'leaf_hash', 'chain_hash', 'created_at', 'case_id', 'actor_id', 'unit_id', 'event'] as const satisfies readonly (keyof AuditEntriesTable)[];
 
 /**
  * A free-text reason as the log keeps it: runs of 9 or more digits (ID numbers, phone numbers an
@@ -41,20 +44,18 @@ export async function appendAudit(tx: Tx, given: AuditEntryDraft): Promise<Seale
   const head = await lockedHead(tx);
   const sealed = sealEntry(head ? { seq: head.seq, chain: Buffer.from(head.chain_hash, 'hex') } : { seq: 0, chain: GENESIS_CHAIN }, draft);
   const e = sealed.entry;
-  await tx.db
-    .insertInto('audit_entries')
-    .values({
-      seq: e.seq,
-      bytes: sealed.text,
-      leaf_hash: sealed.leaf.toString('hex'),
-      chain_hash: sealed.chain.toString('hex'),
-      created_at: toDbTime(new Date(e.time)),
-      case_id: e.case_id,
-      actor_id: e.actor.id,
-      unit_id: e.unit,
-      event: e.event,
-    })
-    .execute();
+  const row: AuditEntriesTable = {
+    seq: e.seq,
+    bytes: sealed.text,
+    leaf_hash: sealed.leaf.toString('hex'),
+    chain_hash: sealed.chain.toString('hex'),
+    created_at: toDbTime(new Date(e.time)),
+    case_id: e.case_id,
+    actor_id: e.actor.id,
+    unit_id: e.unit,
+    event: e.event,
+  };
+  await prepared(tx, 'audit insert', (db, arg) => db.insertInto('audit_entries').values(placeholders(AUDIT_COLUMNS, arg)), AUDIT_COLUMNS.map((c) => row[c]));
   tx.auditHead?.set({ seq: e.seq, chain_hash: sealed.chain.toString('hex') });
   return sealed;
 }

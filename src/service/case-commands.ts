@@ -13,7 +13,7 @@ import type { ProcedureDefinition } from '../definitions/schema.js';
 import { startCase, step, type Effect, type EngineSnapshot, type StepRefused } from '../engine/index.js';
 import { MotcuaError } from '../errors/index.js';
 import { vnDate } from '../clock/index.js';
-import { toDbTime, type CaseRow, type Tx } from '../storage/index.js';
+import { placeholders, prepared, toDbTime, type CaseRow, type NewCaseTransition, type Tx } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
 import type { OpenCaseInput, SendEventInput } from './case-input.js';
 import { applyClockEffects, type CaseClock } from './deadline-effects.js';
@@ -91,6 +91,13 @@ function changedColumns<K extends keyof CaseRow>(row: CaseRow, next: Pick<CaseRo
   return set;
 }
 
+/** Every column of a transition row, in one order: the statement is built once. */
+const TRANSITION_COLUMNS = ['case_id', 'seq', 'event', 'from_state', 'to_state', 'actor_id', 'actor_role', 'unit_id', 'input_digest', 'reason', 'comment', 'at', 'procedure_version', 'request_id'] as const satisfies readonly (keyof NewCaseTransition)[];
+
+async function insertTransition(tx: Tx, t: Required<Omit<NewCaseTransition, 'id'>>): Promise<void> {
+  await prepared(tx, 'transition insert', (db, arg) => db.insertInto('case_transitions').values(placeholders(TRANSITION_COLUMNS, arg)), TRANSITION_COLUMNS.map((c) => t[c]));
+}
+
 /** The role recorded for an actor on a transition: the first allowed role they hold. */
 function recordedRole(actor: Actor, roles: readonly string[]): string | null {
   return roles[0] ?? (actor.id === 'system' ? 'system' : (actor.roles[0] ?? null));
@@ -156,10 +163,7 @@ export async function openCaseCommand(tx: Tx, deps: ServiceDeps, actor: Actor, b
     })
     .execute();
   const role = recordedRole(actor, actor.roles.filter((r) => def.roles.includes(r)));
-  await tx.db
-    .insertInto('case_transitions')
-    .values({ case_id: id, seq: 1, event: 'case.opened', from_state: null, to_state: JSON.stringify(started.active), actor_id: actor.id, actor_role: role, unit_id: unit.id, input_digest: null, reason: null, comment: null, at, procedure_version: def.version, request_id: meta.requestId })
-    .execute();
+  await insertTransition(tx, { case_id: id, seq: 1, event: 'case.opened', from_state: null, to_state: JSON.stringify(started.active), actor_id: actor.id, actor_role: role, unit_id: unit.id, input_digest: null, reason: null, comment: null, at, procedure_version: def.version, request_id: meta.requestId });
   await writeTimers(tx, id, change, now);
   const draft: AuditEntryDraft = {
     time: at,
@@ -221,14 +225,20 @@ export async function sendEventCommand(
   const version = row.version + 1;
   const at = toDbTime(now);
   const set = changedColumns(row, { state: JSON.stringify(result.to), snapshot: JSON.stringify(result.snapshot), status_code: result.status ?? row.status_code, version, updated_at: at, ...clockColumns(change.clock), ...resultColumns(row, result.status, now, calendar, change.clock.clockStartedAt) });
-  const updated = await tx.db
-    .updateTable('cases')
-    .set(set)
-    .where('id', '=', row.id)
-    .where('version', '=', row.version)
-    .executeTakeFirst();
+  const columns = Object.keys(set) as (keyof typeof set)[];
+  const updated = await prepared(
+    tx,
+    `case update: ${columns.join(',')}`,
+    (db, arg) =>
+      db
+        .updateTable('cases')
+        .set(placeholders(columns, arg))
+        .where('id', '=', arg(columns.length))
+        .where('version', '=', arg(columns.length + 1)),
+    [...columns.map((c) => set[c]), row.id, row.version],
+  );
   // Another node changed the case between our read and write (PostgreSQL); nothing was written.
-  if (Number(updated.numUpdatedRows) !== 1) throw new MotcuaError('versionConflict', 'The case changed while this event was applied; reload it and try again.');
+  if (Number(updated.numAffectedRows) !== 1) throw new MotcuaError('versionConflict', 'The case changed while this event was applied; reload it and try again.');
 
   const role = recordedRole(actor, result.transition.roles);
   const transitionDef = (() => {
@@ -241,10 +251,7 @@ export async function sendEventCommand(
   const pii = transitionDef ? piiPaths(inputJsonSchema(transitionDef)) : [];
   const digest = inputDigest(body.input, pii, deps.auditKey);
   const reason = result.transition.reason ?? null;
-  await tx.db
-    .insertInto('case_transitions')
-    .values({ case_id: row.id, seq: version, event: body.type, from_state: JSON.stringify(result.from), to_state: JSON.stringify(result.to), actor_id: actor.id, actor_role: role, unit_id: row.unit_id, input_digest: digest, reason, comment: body.comment ?? null, at, procedure_version: def.version, request_id: opts.requestId })
-    .execute();
+  await insertTransition(tx, { case_id: row.id, seq: version, event: body.type, from_state: JSON.stringify(result.from), to_state: JSON.stringify(result.to), actor_id: actor.id, actor_role: role, unit_id: row.unit_id, input_digest: digest, reason, comment: body.comment ?? null, at, procedure_version: def.version, request_id: opts.requestId });
   await writeTimers(tx, row.id, change, now);
   await appendAudit(tx, {
     time: at,
