@@ -93,4 +93,25 @@ describe(`crash: SIGKILL under load, restart on the same data [${kind}]`, () => 
     await killHard(server);
     server = undefined;
   });
+
+  it('stops cleanly on SIGTERM under load: exit 0, every acknowledged transition kept, and says how writes shared commits', { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    server = await startServer(dataDir, port, database?.url);
+    const demo = JSON.parse(readFileSync(join(dataDir, 'demo-users.json'), 'utf8')) as Record<keyof Tokens, { token: string }>;
+    const load = startLoad(port, { receiver: demo.receiver.token, processor: demo.processor.token, leader: demo.leader.token }, CLIENTS);
+    await load.reached(200);
+    server.child.kill('SIGTERM');
+    const { code } = await server.exited;
+    await load.stop();
+    expect(code, server.stderr()).toBe(0);
+    expect(load.unexpected).toEqual([]);
+    const report = verifyAfterCrash(await readRows(), load.acks);
+    expect(report.problems).toEqual([]);
+    const writes = /writes: (\d+) commands committed in (\d+) transactions \(([\d.]+) per commit\), 0 failed/.exec(server.stderr());
+    expect(writes, server.stderr()).not.toBeNull();
+    // Every acknowledged transition was a committed command of this run (opening a case is one too).
+    expect(Number(writes![1])).toBeGreaterThanOrEqual(load.acks.length);
+    if (kind === 'sqlite') expect(Number(writes![2])).toBeLessThan(Number(writes![1]));
+    server = undefined;
+  });
 });

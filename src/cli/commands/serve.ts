@@ -1,4 +1,5 @@
 /** `motcua serve`: runs the API (and, on first start, seeds the demo). */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { serve as serveHttp } from '@hono/node-server';
 import { readServerConfig } from '../../config/env.js';
 import { seedDemo } from '../../server/demo.js';
@@ -33,11 +34,21 @@ export const command: CliCommand = {
     });
     const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
     io.out(`motcua serving http://${shown}:${config.port} (data: ${m.store.location})\n`);
+    const http = server as Server;
+    let stopping = false;
+    // Once stopping, every answer ends its connection, so busy keep-alive clients let go too.
+    http.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      if (stopping) res.setHeader('connection', 'close');
+    });
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        server.close(() => resolve());
+        stopping = true;
+        http.close(() => resolve());
+        http.closeIdleConnections();
+        // Requests being answered finish; a connection still open after 10 s is cut.
+        setTimeout(() => http.closeAllConnections(), 10_000).unref();
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
