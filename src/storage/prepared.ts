@@ -4,7 +4,8 @@
  * runs, that was about a tenth of the server's CPU. {@link prepared} builds the statement once
  * per dialect with placeholder arguments, remembers which compiled parameter is which argument,
  * and afterwards only binds new values: the SQL text is the one Kysely wrote, so it stays
- * correct for each dialect and the driver's statement cache still applies.
+ * correct for each dialect and the driver's statement cache still applies. The statement
+ * reaches the driver compiled: Kysely plugins see its result, not its query tree.
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './schema.js';

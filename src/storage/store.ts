@@ -99,7 +99,7 @@ export interface StoreConfig {
   maxQueued?: number | undefined;
   /**
    * SQLite: how long a batch may wait for the callers of the batch before it to come back, so
-   * concurrent clients share one fsync (default 2 ms; 0: never wait). See group-commit.ts.
+   * concurrent clients share one fsync (default 4 ms; 0: never wait). See group-commit.ts.
    */
   batchGatherMs?: number | undefined;
   /** SQLite: how long to wait for a lock held by another program (default 5000 ms). */
@@ -177,7 +177,7 @@ export function resolveStoreConfig(config: StoreConfig): ResolvedStoreConfig {
     migrate: config.migrate ?? true,
     maxBatch: positive('maxBatch', config.maxBatch, 256),
     maxQueued: positive('maxQueued', config.maxQueued, 8192),
-    batchGatherMs: config.batchGatherMs === 0 ? 0 : positive('batchGatherMs', config.batchGatherMs, 2),
+    batchGatherMs: config.batchGatherMs === 0 ? 0 : positive('batchGatherMs', config.batchGatherMs, 4),
     busyTimeoutMs: positive('busyTimeoutMs', config.busyTimeoutMs, 5000),
     separateReader: config.separateReader ?? true,
     optimizeEveryMs: positive('optimizeEveryMs', config.optimizeEveryMs, 60 * 60 * 1000),
