@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { sealEntry, type AuditEntryDraft, type SealedEntry } from '../audit/entry.js';
 import { GENESIS_CHAIN } from '../audit/hashing.js';
 import { personalHint } from '../audit/personal.js';
-import { placeholders, prepared, toDbTime, withAuditLock, type AuditEntriesTable, type AuditHead, type Tx } from '../storage/index.js';
+import { preparedInsert, toDbTime, withAuditLock, type AuditEntriesTable, type AuditHead, type Tx } from '../storage/index.js';
 
 /** Every column of an audit row, in one order: the insert is built once. */
 const AUDIT_COLUMNS = ['seq', 'bytes', 'leaf_hash', 'chain_hash', 'created_at', 'case_id', 'actor_id', 'unit_id', 'event'] as const satisfies readonly (keyof AuditEntriesTable)[];
@@ -55,7 +55,7 @@ export async function appendAudit(tx: Tx, given: AuditEntryDraft): Promise<Seale
     unit_id: e.unit,
     event: e.event,
   };
-  await prepared(tx, 'audit insert', (db, arg) => db.insertInto('audit_entries').values(placeholders(AUDIT_COLUMNS, arg)), AUDIT_COLUMNS.map((c) => row[c]));
+  await preparedInsert(tx, 'audit_entries', AUDIT_COLUMNS, row);
   tx.auditHead?.set({ seq: e.seq, chain_hash: sealed.chain.toString('hex') });
   return sealed;
 }

@@ -13,7 +13,7 @@ import type { ProcedureDefinition } from '../definitions/schema.js';
 import { startCase, step, type Effect, type EngineSnapshot, type StepRefused } from '../engine/index.js';
 import { MotcuaError } from '../errors/index.js';
 import { vnDate } from '../clock/index.js';
-import { placeholders, prepared, toDbTime, type CaseRow, type NewCaseTransition, type Tx } from '../storage/index.js';
+import { placeholders, prepared, preparedInsert, toDbTime, type CaseRow, type NewCaseTransition, type Tx } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
 import type { OpenCaseInput, SendEventInput } from './case-input.js';
 import { applyClockEffects, type CaseClock } from './deadline-effects.js';
@@ -94,8 +94,8 @@ function changedColumns<K extends keyof CaseRow>(row: CaseRow, next: Pick<CaseRo
 /** Every column of a transition row, in one order: the statement is built once. */
 const TRANSITION_COLUMNS = ['case_id', 'seq', 'event', 'from_state', 'to_state', 'actor_id', 'actor_role', 'unit_id', 'input_digest', 'reason', 'comment', 'at', 'procedure_version', 'request_id'] as const satisfies readonly (keyof NewCaseTransition)[];
 
-async function insertTransition(tx: Tx, t: Required<Omit<NewCaseTransition, 'id'>>): Promise<void> {
-  await prepared(tx, 'transition insert', (db, arg) => db.insertInto('case_transitions').values(placeholders(TRANSITION_COLUMNS, arg)), TRANSITION_COLUMNS.map((c) => t[c]));
+function insertTransition(tx: Tx, t: Required<Omit<NewCaseTransition, 'id'>>): Promise<void> {
+  return preparedInsert(tx, 'case_transitions', TRANSITION_COLUMNS, t);
 }
 
 /** The role recorded for an actor on a transition: the first allowed role they hold. */

@@ -13,6 +13,7 @@ import { MotcuaError } from '../errors/index.js';
 import { toDbTime } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
+import { registerStoredVersion } from './procedure-sync.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -26,12 +27,8 @@ export async function loadProcedures(deps: ServiceDeps, folder: string): Promise
   const stored = await deps.store.read((tx) => tx.db.selectFrom('procedure_versions').select(['procedure_id', 'version', 'source', 'source_sha256']).execute());
   const storedBy = new Map(stored.map((r) => [`${r.procedure_id}@${r.version}`, r]));
   for (const r of stored) {
-    const checked = checkProcedureSource(r.source, `db:${r.procedure_id}@${r.version}`);
-    if (!checked.definition) {
-      problems.push(`stored version ${r.procedure_id}@${r.version} no longer passes the checker: ${checked.findings.map(formatFinding).join('; ')}`);
-      continue;
-    }
-    deps.registry.add(checked.definition, r.source);
+    const problem = registerStoredVersion(deps, r);
+    if (problem !== null) problems.push(problem);
   }
   // A folder file whose bytes are a stored version was checked when it was published, and just
   // again above: it is not checked a third time.

@@ -15,6 +15,26 @@ import type { ProcedureDefinition } from '../definitions/schema.js';
 import type { ServiceDeps } from './deps.js';
 
 const running = new WeakMap<ProcedureRegistry, Promise<number>>();
+// Stored versions are immutable: one that fails the checker fails it for good, so it is
+// reported once, not at every look.
+const refused = new WeakMap<ProcedureRegistry, Set<string>>();
+
+/**
+ * Checks a stored version and adds it to the registry; returns what is wrong with it instead
+ * when it no longer passes the checker (this build's rules are stricter than the publisher's).
+ */
+export function registerStoredVersion(deps: ServiceDeps, row: { procedure_id: string; version: number; source: string }): string | null {
+  const key = `${row.procedure_id}@${row.version}`;
+  const checked = checkProcedureSource(row.source, `db:${key}`);
+  if (!checked.definition) {
+    const set = refused.get(deps.registry) ?? new Set<string>();
+    set.add(key);
+    refused.set(deps.registry, set);
+    return `stored version ${key} no longer passes the checker: ${checked.findings.map(formatFinding).join('; ')}`;
+  }
+  deps.registry.add(checked.definition, row.source);
+  return null;
+}
 
 /** Adds to the registry every stored version it lacks; resolves with how many were added. Concurrent calls share one pass. */
 export function syncPublishedVersions(deps: ServiceDeps): Promise<number> {
@@ -24,17 +44,17 @@ export function syncPublishedVersions(deps: ServiceDeps): Promise<number> {
   if (pending !== undefined) return pending;
   const pass = (async () => {
     const keys = await deps.store.read((tx) => tx.db.selectFrom('procedure_versions').select(['procedure_id', 'version']).execute());
-    const missing = keys.filter((k) => deps.registry.find(k.procedure_id, k.version) === undefined);
+    const known = refused.get(deps.registry);
+    const missing = keys.filter((k) => deps.registry.find(k.procedure_id, k.version) === undefined && !known?.has(`${k.procedure_id}@${k.version}`));
     let added = 0;
     for (const k of missing) {
       const row = await deps.store.read((tx) => tx.db.selectFrom('procedure_versions').select('source').where('procedure_id', '=', k.procedure_id).where('version', '=', k.version).executeTakeFirst());
       if (row === undefined || deps.registry.find(k.procedure_id, k.version) !== undefined) continue;
-      const checked = checkProcedureSource(row.source, `db:${k.procedure_id}@${k.version}`);
-      if (!checked.definition) {
-        deps.log(`warning: stored version ${k.procedure_id}@${k.version} no longer passes the checker: ${checked.findings.map(formatFinding).join('; ')}`);
+      const problem = registerStoredVersion(deps, { ...k, source: row.source });
+      if (problem !== null) {
+        deps.log(`warning: ${problem}`);
         continue;
       }
-      deps.registry.add(checked.definition, row.source);
       deps.log(`procedures: loaded ${k.procedure_id}@${k.version}, published by another process`);
       added += 1;
     }

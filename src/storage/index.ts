@@ -13,7 +13,7 @@ export { migrationNames } from './migrations/index.js';
 export { appendOnlyTables } from './migrations/0002-append-only.js';
 export { withAuditLock, advisoryLockKeys } from './audit-lock.js';
 export { claimDueTimers } from './timers.js';
-export { placeholders, prepared } from './prepared.js';
+export { placeholders, prepared, preparedInsert } from './prepared.js';
 export { isForeignKeyViolation, isUniqueViolation } from './db-errors.js';
 export { fromDbTime, fromDbTimeOrNull, subtreeBounds, toDbTime } from './values.js';
 export * from './schema.js';

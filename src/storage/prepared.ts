@@ -44,3 +44,8 @@ export async function prepared<R = unknown>(tx: Tx, key: string, build: (db: Kys
 export function placeholders<K extends string>(columns: readonly K[], arg: (i: number) => never, offset = 0): Record<K, never> {
   return Object.fromEntries(columns.map((c, i) => [c, arg(offset + i)])) as Record<K, never>;
 }
+
+/** Inserts `row` into `table` through a statement built once for this list of columns. */
+export async function preparedInsert<T extends keyof Database, K extends keyof Database[T] & string>(tx: Tx, table: T, columns: readonly K[], row: Pick<Database[T], K>): Promise<void> {
+  await prepared(tx, `insert into ${table}: ${columns.join(',')}`, (db, arg) => db.insertInto(table).values(placeholders(columns, arg) as never), columns.map((c) => row[c]));
+}
