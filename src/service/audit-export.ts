@@ -11,7 +11,7 @@
 import { formatCheckpointLine, formatEntryLine, formatHeaderLine, type AuditEntry } from '../audit/index.js';
 import type { UnitTree } from '../auth/units.js';
 import { CSV_BOM, csvField, type CsvCell } from '../reports/csv.js';
-import type { AuditEntryRow, Store } from '../storage/index.js';
+import { nextTurn, type AuditEntryRow, type Store } from '../storage/index.js';
 import { decodeCursor, encodeCursor } from './audit-access.js';
 
 /** Entries read per page of an export. */
@@ -75,6 +75,7 @@ export async function listEntries(store: Store, units: UnitTree, query: EntryQue
 /** Entries `fromSeq..toSeq` and the checkpoints of those sizes, page by page. */
 async function* pages(store: Store, fromSeq: number, toSeq: number): AsyncGenerator<{ rows: AuditEntryRow[]; notes: Map<number, string> }> {
   for (let after = fromSeq - 1; after < toSeq; after += EXPORT_PAGE) {
+    if (after > fromSeq - 1) await nextTurn();
     const upTo = Math.min(toSeq, after + EXPORT_PAGE);
     const page = await store.read(async (tx) => ({
       rows: await tx.db.selectFrom('audit_entries').selectAll().where('seq', '>', after).where('seq', '<=', upTo).orderBy('seq').execute(),

@@ -7,7 +7,7 @@
  */
 import { consistencyProofFrom, createMerkleAccumulator, inclusionProofFrom, nodeHash, splitPoint, subtreeRoot, type RangeHasher } from '../audit/index.js';
 import { MotcuaError } from '../errors/index.js';
-import type { Store } from '../storage/index.js';
+import { nextTurn, type Store } from '../storage/index.js';
 import { readHead, readLeaves } from './audit-reads.js';
 
 const BLOCK = 1024;
@@ -53,6 +53,8 @@ export function createProofSource(store: Store): ProofSource {
   const blockRoot = async (b: number): Promise<Buffer> => {
     const hit = blocks.get(b);
     if (hit) return hit;
+    // A cold proof over a long log reads a block after another: requests get their turns between.
+    await nextTurn();
     const acc = createMerkleAccumulator();
     for (const leaf of await leaves(b * BLOCK, (b + 1) * BLOCK)) acc.push(leaf);
     const root = acc.root();

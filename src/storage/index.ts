@@ -3,6 +3,7 @@
  * {@link openStore}; run every command through `store.write()` (all-or-nothing, durable before
  * it resolves, group-committed on SQLite) and queries through `store.read()`.
  */
+export { nextTurn } from './next-turn.js';
 export { openStore, resolveStoreConfig, sqliteFileName } from './store.js';
 export type { AuditHead, AuditHeadMemo, Command, ResolvedStoreConfig, Store, StoreConfig, StoreStats, Tx } from './store.js';
 export { postgresCapabilities, sqliteCapabilities } from './capabilities.js';

@@ -7,13 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { merkleRoot, parseCheckpoint, verifyCheckpoint } from '../../src/audit/index.js';
+import { createMerkleAccumulator, merkleRoot, parseCheckpoint, verifyCheckpoint, type AuditEntryDraft } from '../../src/audit/index.js';
 import { createManualClock } from '../../src/clock/index.js';
 import { createMotcua } from '../../src/server/motcua.js';
 import { createCheckpointer } from '../../src/service/audit-checkpoints.js';
 import { DEFAULT_AUDIT_OPTIONS, readAuditConfig } from '../../src/service/audit-config.js';
-import { storedFrontier } from '../../src/service/audit-reads.js';
+import { appendAudit } from '../../src/service/audit-append.js';
+import { feed, LEAF_PAGE, storedFrontier } from '../../src/service/audit-reads.js';
 import { openStore, type Store } from '../../src/storage/index.js';
+import { turnsDuring } from '../support/event-loop.js';
 import { describeEachMotcua, START, TAM_TRU_DATA, type MotcuaContext } from '../http/cases-fixture.js';
 
 async function head(store: Store) {
@@ -135,7 +137,48 @@ describeEachMotcua('audit checkpoints', (ctx) => {
     expect(JSON.parse(h2.bytes).details.size).toBe(3);
     await expect(t.m.audit.checkpointer.ensureCheckpoint(h2.seq + 5)).rejects.toThrow(/cannot be signed/);
   });
+
+  it('hashing, verifying and proving over a long log let requests run between pages (SQLite reads never yield by themselves)', async () => {
+    const t = ctx();
+    const before = (await head(t.m.store)).seq;
+    const added = 2 * LEAF_PAGE + 500;
+    await t.m.store.write(async (tx) => {
+      for (let i = 0; i < added; i++) await appendAudit(tx, fillerEntry(i));
+    });
+    const size = before + added;
+    const acc = createMerkleAccumulator();
+    expect(await turnsDuring(() => feed(t.m.store, acc, size))).toBeGreaterThanOrEqual(2);
+    expect(acc.root().equals(merkleRoot(await allLeaves(t.m.store, size)))).toBe(true);
+
+    await t.m.audit.checkpointer.checkpointNow();
+    let verified: { status: number; body: unknown } | undefined;
+    expect(await turnsDuring(async () => void (verified = await t.call('auditor', 'GET', '/api/v1/audit/verify')))).toBeGreaterThanOrEqual(2);
+    expect(verified?.body).toMatchObject({ ok: true, problemCount: 0 });
+
+    const signed = (await head(t.m.store)).seq - 1;
+    let proof: { status: number } | undefined;
+    expect(await turnsDuring(async () => void (proof = await t.call('auditor', 'GET', `/api/v1/audit/proofs/inclusion?seq=2&size=${signed}`)))).toBeGreaterThanOrEqual(2);
+    expect(proof?.status).toBe(200);
+  });
 });
+
+/** An audit entry of a made-up transition, to grow the log quickly. */
+function fillerEntry(i: number): AuditEntryDraft {
+  return {
+    time: new Date(Date.UTC(2026, 2, 2, 2) + i * 1000).toISOString(),
+    actor: { id: 'u_receiver0001', role: 'receiver' },
+    unit: 'thanh-sen',
+    case_id: null,
+    procedure: 'dang-ky-tam-tru@1',
+    event: 'ACCEPT',
+    from: ['received'],
+    to: ['processing'],
+    reason: null,
+    request_id: null,
+    input_digest: null,
+    kind: 'case.transition',
+  };
+}
 
 const DEFAULT_AUDIT_OPTIONS_POLICY = { every: DEFAULT_AUDIT_OPTIONS.checkpointEvery, intervalMs: DEFAULT_AUDIT_OPTIONS.checkpointIntervalMs };
 
