@@ -7,9 +7,11 @@
  *
  *   npx tsx bench/reports.ts [--sizes 100000,300000,1000000] [--runs 3] [--dir bench/out/reports]
  *
- * Prints one line per size and a JSON summary: wall time and the process's CPU time (the SQL
- * runs on this thread, so CPU time is the work done, whatever else the machine is running),
- * median of the runs, in ms; then the same for one month at the largest size, the usual report.
+ * Prints one line per size and a JSON summary: wall time, the process's CPU time (all threads:
+ * the SQL runs on the long-read thread, see src/storage/long-reads.ts, so CPU time is the work
+ * done whatever else the machine is running) and the longest the event loop was held (what a
+ * request arriving meanwhile would wait), median of the runs, in ms; side by side, the same
+ * report with its reads on the serving thread; then one month at the largest size.
  * The data folder is removed at the end unless --keep.
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,8 @@ import Database from 'better-sqlite3';
 import type { Actor } from '../src/auth/policy.js';
 import { createWorkingCalendar, loadCalendar, type WorkingCalendar } from '../src/calendar/index.js';
 import { createMotcua, type Motcua } from '../src/server/motcua.js';
-import { sqliteFileName } from '../src/storage/index.js';
+import { createReportService, loadScorecardConfig, type ReportService } from '../src/service/report-service.js';
+import { sqliteFileName, type Store } from '../src/storage/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -140,27 +143,57 @@ async function open(dataDir: string, configDir: string): Promise<Motcua> {
   return createMotcua({ dataDir, proceduresDir: 'procedures', configDir });
 }
 
-/** Wall and CPU time of one call, in ms. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ wall: number; cpu: number; value: T }> {
+/**
+ * Wall and CPU time of one call, in ms (CPU of the whole process, every thread), and the
+ * longest the event loop was held meanwhile: how long a request arriving then would have waited.
+ */
+async function timed<T>(fn: () => Promise<T>): Promise<{ wall: number; cpu: number; held: number; value: T }> {
+  // A 1 ms timer: the longest gap between its runs is the longest the loop was held.
+  let last = performance.now();
+  let held = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    held = Math.max(held, now - last);
+    last = now;
+  }, 1);
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   const value = await fn();
   const wall = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);
-  return { wall, cpu: (cpu.user + cpu.system) / 1000, value };
+  held = Math.max(held, performance.now() - last);
+  clearInterval(ticker);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000, held, value };
 }
 
-async function measure(m: Motcua, from: string, to: string): Promise<{ wall: number; cpu: number; walls: number[]; units: number }> {
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  let units = 0;
+interface Measured {
+  wall: number;
+  cpu: number;
+  held: number;
+  walls: number[];
+  units: number;
+}
+
+/** Runs each report service `runs` times, interleaved (a, b, a, b…), so both see the same machine. */
+async function measure(services: ReportService[], from: string, to: string): Promise<Measured[]> {
+  const samples = services.map(() => ({ walls: [] as number[], cpus: [] as number[], helds: [] as number[], units: 0 }));
   for (let r = 0; r < runs; r++) {
-    const t = await timed(() => m.reports.scorecard(auditor, { unit: 'bench-tinh', from, to }));
-    walls.push(t.wall);
-    cpus.push(t.cpu);
-    units = t.value.units.length;
+    for (const [i, reports] of services.entries()) {
+      const t = await timed(() => reports.scorecard(auditor, { unit: 'bench-tinh', from, to }));
+      const s = samples[i]!;
+      s.walls.push(t.wall);
+      s.cpus.push(t.cpu);
+      s.helds.push(t.held);
+      s.units = t.value.units.length;
+    }
   }
-  return { wall: median(walls), cpu: median(cpus), walls, units };
+  return samples.map((s) => ({ wall: median(s.walls), cpu: median(s.cpus), held: median(s.helds), walls: s.walls, units: s.units }));
+}
+
+/** The same report service with its long reads on the serving thread, as before `readLong`. */
+function onServingThread(m: Motcua, configDir: string): ReportService {
+  const store: Store = { ...m.store, readLong: (fn) => m.store.read(fn) };
+  return createReportService({ ...m.deps, store }, loadScorecardConfig(join(configDir, 'scorecard.yaml'), () => undefined));
 }
 
 async function main(): Promise<void> {
@@ -172,7 +205,8 @@ async function main(): Promise<void> {
   // First start: migrations, units, procedures.
   await (await open(dataDir, configDir)).close();
 
-  const results: { cases: number; period: string; wall_ms: number; cpu_ms: number; cpu_us_per_case: number; units: number }[] = [];
+  const row = (cases: number, period: string, r: Measured) => ({ cases, period, wall_ms: Math.round(r.wall), cpu_ms: Math.round(r.cpu), cpu_us_per_case: Math.round((r.cpu * 1e6) / cases) / 1000, loop_held_ms: Math.round(r.held), units: r.units });
+  const results: (ReturnType<typeof row> & { inline_wall_ms?: number; inline_loop_held_ms?: number })[] = [];
   let inserted = 0;
   for (const size of sizes) {
     const t0 = performance.now();
@@ -181,15 +215,16 @@ async function main(): Promise<void> {
     inserted = size;
     const m = await open(dataDir, configDir);
     try {
-      const year = await measure(m, '2026-01-01', '2026-12-31');
-      results.push({ cases: size, period: '2026', wall_ms: Math.round(year.wall), cpu_ms: Math.round(year.cpu), cpu_us_per_case: Math.round((year.cpu * 1e6) / size) / 1000, units: year.units });
+      // Side by side: the same report with its query on the serving thread holds the event loop throughout.
+      const [year, inline] = (await measure([m.reports, onServingThread(m, configDir)], '2026-01-01', '2026-12-31')) as [Measured, Measured];
+      results.push({ ...row(size, '2026', year), inline_wall_ms: Math.round(inline.wall), inline_loop_held_ms: Math.round(inline.held) });
       console.log(
-        `${size.toLocaleString('en')} cases (inserted in ${Math.round(insertMs)} ms), whole year: scorecard of ${year.units} units in ${Math.round(year.wall)} ms wall, ${Math.round(year.cpu)} ms CPU (median of ${runs}; wall ${year.walls.map((w) => Math.round(w)).join(', ')} ms)`,
+        `${size.toLocaleString('en')} cases (inserted in ${Math.round(insertMs)} ms), whole year: scorecard of ${year.units} units in ${Math.round(year.wall)} ms wall, ${Math.round(year.cpu)} ms CPU, event loop held at most ${Math.round(year.held)} ms (median of ${runs}; wall ${year.walls.map((w) => Math.round(w)).join(', ')} ms); on the serving thread: ${Math.round(inline.wall)} ms wall, loop held ${Math.round(inline.held)} ms`,
       );
       if (size === sizes[sizes.length - 1]) {
-        const month = await measure(m, '2026-06-01', '2026-06-30');
-        results.push({ cases: size, period: '2026-06', wall_ms: Math.round(month.wall), cpu_ms: Math.round(month.cpu), cpu_us_per_case: Math.round((month.cpu * 1e6) / size) / 1000, units: month.units });
-        console.log(`${size.toLocaleString('en')} cases, June only: ${Math.round(month.wall)} ms wall, ${Math.round(month.cpu)} ms CPU`);
+        const [month] = (await measure([m.reports], '2026-06-01', '2026-06-30')) as [Measured];
+        results.push(row(size, '2026-06', month));
+        console.log(`${size.toLocaleString('en')} cases, June only: ${Math.round(month.wall)} ms wall, ${Math.round(month.cpu)} ms CPU, event loop held at most ${Math.round(month.held)} ms`);
       }
     } finally {
       await m.close();

@@ -80,7 +80,7 @@ export function createReportService(deps: ServiceDeps, card: ScorecardData): Rep
     // An unknown phase name is a 404 with a suggestion, before any database work.
     const phase = query.phase === undefined ? undefined : phaseByName(card, query.phase);
     const units = subtreeUnits(deps.units, root);
-    const own = await deps.store.read((tx) =>
+    const own = await deps.store.readLong((tx) =>
       countersBySql(tx, { period, unitPath: root.path, unitIds: units.map((u) => u.id), totalUnits: deps.units.all().length, calendarOf: (id) => deps.calendars.forUnit(id), officeDayMs: deps.calendars.forUnit().officeDayMs }),
     );
     // A unit's counters are its whole subtree's: a province scores as the sum of its communes.
@@ -109,7 +109,7 @@ export function createReportService(deps: ServiceDeps, card: ScorecardData): Rep
     async satisfaction(actor, query) {
       const root = reportUnit(deps.units, actor, query.unit);
       const period = localPeriod(query.from, query.to, zone());
-      const rows = await deps.store.read((tx) => satisfactionBySql(tx, { period, unitPath: root.path, by: query.by }));
+      const rows = await deps.store.readLong((tx) => satisfactionBySql(tx, { period, unitPath: root.path, by: query.by }));
       const label = (key: string): string => {
         if (query.by === 'unit') return deps.units.get(key)?.name ?? key;
         if (query.by === 'procedure') {
@@ -130,7 +130,7 @@ export function createReportService(deps: ServiceDeps, card: ScorecardData): Rep
     async trackingBook(actor, query) {
       const root = reportUnit(deps.units, actor, query.unit);
       const period = localPeriod(query.from, query.to, zone());
-      return deps.store.read((tx) => trackingBookPage(tx, deps, { period, unitPath: root.path, limit: query.limit, cursor: query.cursor }));
+      return deps.store.readLong((tx) => trackingBookPage(tx, deps, { period, unitPath: root.path, limit: query.limit, cursor: query.cursor }));
     },
 
     async trackingBookCsv(actor, query) {

@@ -141,7 +141,7 @@ export async function* trackingBookCsv(deps: ServiceDeps, q: { period: ReportPer
   let cursor: string | undefined;
   do {
     if (cursor !== undefined) await nextTurn();
-    const page = await deps.store.read((tx) => trackingBookPage(tx, deps, { ...q, limit: CSV_PAGE, cursor }));
+    const page = await deps.store.readLong((tx) => trackingBookPage(tx, deps, { ...q, limit: CSV_PAGE, cursor }));
     yield toCsv(
       page.items.map((l) => [
         l.code,

@@ -114,7 +114,7 @@ function createPostgresStore(config: ResolvedStoreConfig, location: string, db: 
   }
 
   let closed: Promise<void> | undefined;
-  return {
+  const store: Store = {
     db,
     capabilities,
     clock: config.clock,
@@ -141,6 +141,8 @@ function createPostgresStore(config: ResolvedStoreConfig, location: string, db: 
         throw describePostgresFailure(e, location);
       }
     },
+    // Queries here already wait on the network, not on the serving thread.
+    readLong: <T>(fn: Command<T>): Promise<T> => store.read(fn),
     stats: () => ({ ...stats }),
     close() {
       closed ??= (async () => {
@@ -151,6 +153,7 @@ function createPostgresStore(config: ResolvedStoreConfig, location: string, db: 
       return closed;
     },
   };
+  return store;
 }
 
 function sqlState(e: unknown): string | undefined {

@@ -7,7 +7,8 @@
  * upgrade). Reads use a second, read-only connection: WAL lets it read the last committed
  * state while a batch is open, and it never sees a batch's uncommitted work. Under sustained
  * writes a background thread checkpoints the WAL (wal-checkpointer.ts), so the writer's
- * COMMIT does not also copy pages into the database file.
+ * COMMIT does not also copy pages into the database file. Long reads (reports) run on a third,
+ * read-only connection in a worker thread (long-reads.ts), off the thread serving requests.
  */
 import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { createGroupCommit, TransactionLostError, type BatchControl } from './gr
 import { migrateDatabase } from './migrate.js';
 import type { Database as Schema } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { createLongReads } from './long-reads.js';
 import { createWalCheckpointer } from './wal-checkpointer.js';
 import { emptyStats, sqliteFileName, type AuditHead, type AuditHeadMemo, type Command, type ResolvedStoreConfig, type Store } from './store.js';
 
@@ -123,6 +125,9 @@ function createSqliteStore(
   }, config.optimizeEveryMs);
   optimizer.unref();
 
+  // Started by the first long read; most stores (tools, most tests) never start it.
+  const longReads = createLongReads({ file, busyTimeoutMs: config.busyTimeoutMs });
+
   let closed: Promise<void> | undefined;
   return {
     db,
@@ -131,6 +136,7 @@ function createSqliteStore(
     location: file,
     write: <T>(fn: Command<T>) => group.submit(fn),
     read: <T>(fn: Command<T>) => readDb.transaction().execute((trx) => fn({ db: trx, capabilities })),
+    readLong: <T>(fn: Command<T>) => longReads.db.transaction().execute((trx) => fn({ db: trx, capabilities })),
     stats: () => ({ ...stats, backgroundCheckpoints: checkpointer?.stats().checkpoints ?? 0 }),
     close() {
       closed ??= (async () => {
@@ -138,6 +144,7 @@ function createSqliteStore(
           clearInterval(optimizer);
           await group.close();
           await checkpointer?.close();
+          await longReads.close();
           if (readDb !== db) await readDb.destroy();
           // Keeps the query planner's statistics fresh for the next start; cheap when nothing changed.
           raw.pragma('optimize');

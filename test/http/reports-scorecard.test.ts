@@ -5,6 +5,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { CSV_BOM, parseCsv, SCORECARD_CSV_COLUMNS } from '../../src/reports/index.js';
+import { SLOW_COUNT } from '../support/event-loop.js';
 import { describeEachPublic } from './public-fixture.js';
 import { playMarch } from './reports-scenario.js';
 
@@ -76,6 +77,22 @@ describeEachPublic('scorecard report', (ctx) => {
     expect(group(ts, 'digitisation')).toBe(8.14);
     expect(group(ts, 'satisfaction')).toBe(4.59);
     expect(ts.total).toBe(53.48);
+  });
+
+  it('runs its query on the long-read connection: other requests are answered while it waits there', async (test) => {
+    const t = ctx();
+    if (t.kind !== 'sqlite') test.skip(); // PostgreSQL reads are asynchronous anyway
+    // Another long report keeps the long-read connection busy for a while.
+    const finished: string[] = [];
+    const busy = t.m.store.readLong((tx) => SLOW_COUNT.execute(tx.db)).finally(() => finished.push('the long read'));
+    const report = scorecard('auditor', `unit=ha-tinh&${MARCH}`).finally(() => finished.push('the scorecard'));
+    const other = await t.call('officer', 'GET', '/api/v1/units');
+    expect(other.status).toBe(200);
+    expect(finished).toEqual([]);
+    await Promise.all([busy, report]);
+    // The scorecard queued behind the long read on its connection: it never ran on this thread.
+    expect(finished).toEqual(['the long read', 'the scorecard']);
+    expect((await report).status).toBe(200);
   });
 
   it('ranks communes among their siblings and scores the province as the sum of its communes', async () => {

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+
 /**
  * How many turns the event loop took while `work` ran: a request waiting for its turn would
  * have been answered in one of them. Zero means `work` held the loop from start to end.
@@ -18,3 +20,6 @@ export async function turnsDuring(work: () => Promise<unknown>): Promise<number>
   }
   return turns;
 }
+
+/** A read that takes a while (hundreds of ms) on any machine: counting to three million, a row at a time. */
+export const SLOW_COUNT = sql<{ n: number }>`with recursive c(x) as (select 1 union all select x + 1 from c where x < 3000000) select count(*) as n from c`;

@@ -1,0 +1,46 @@
+/**
+ * `Store.readLong`: reads that may take long (reports) run where they do not hold the serving
+ * thread (SQLite: a read-only connection in a worker thread), with the same guarantees as
+ * `read()`: committed data only, one snapshot for the whole unit of work, no writes.
+ */
+import { expect, it } from 'vitest';
+import type { Store } from '../../src/storage/index.js';
+import { SLOW_COUNT, turnsDuring } from '../support/event-loop.js';
+import { describeEachStore } from '../support/stores.js';
+import { insertUnits } from './rows.js';
+
+const countUnder = (store: Store, prefix: string) => async (tx: Parameters<Parameters<Store['read']>[0]>[0]) =>
+  Number((await tx.db.selectFrom('units').select((eb) => eb.fn.countAll().as('n')).where('path', 'like', `${prefix}%`).executeTakeFirstOrThrow()).n);
+
+describeEachStore('readLong()', (ctx) => {
+  it('sees what was committed, and one snapshot for its whole unit of work', async () => {
+    const { store } = ctx();
+    await store.write((tx) => insertUnits(tx, ['/lr/', '/lr/lr-a/', '/lr/lr-b/']));
+    const count = countUnder(store, '/lr/');
+    const [first, second] = await store.readLong(async (tx) => {
+      const a = await count(tx);
+      // Committed meanwhile by the writer: not part of this snapshot.
+      await store.write((w) => insertUnits(w, ['/lr/lr-c/']));
+      return [a, await count(tx)];
+    });
+    expect(first).toBe(3);
+    expect(second).toBe(3);
+    expect(await store.readLong(count)).toBe(4);
+  });
+
+  it('refuses to write, and a failed read leaves the next one working', async () => {
+    const { store } = ctx();
+    await expect(store.readLong((tx) => insertUnits(tx, ['/lr-write/']))).rejects.toThrow();
+    expect(await store.read(countUnder(store, '/lr-write/'))).toBe(0);
+    await expect(store.readLong((tx) => tx.db.selectFrom('no_such_table' as 'units').selectAll().execute())).rejects.toThrow(/no_such_table/);
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.readLong(countUnder(store, '/lr/'))));
+    expect(new Set(results).size).toBe(1);
+  });
+
+  it('lets the event loop turn while it runs', async () => {
+    const { store } = ctx();
+    // Long enough (hundreds of ms) that its answer can never come back within one turn.
+    const turns = await turnsDuring(() => store.readLong((tx) => SLOW_COUNT.execute(tx.db)));
+    expect(turns).toBeGreaterThanOrEqual(2);
+  });
+});
