@@ -241,14 +241,7 @@ export async function sendEventCommand(
   if (Number(updated.numAffectedRows) !== 1) throw new MotcuaError('versionConflict', 'The case changed while this event was applied; reload it and try again.');
 
   const role = recordedRole(actor, result.transition.roles);
-  const transitionDef = (() => {
-    for (const leaf of result.from) {
-      const t = findTransitionInput(def, leaf, body.type);
-      if (t) return t;
-    }
-    return undefined;
-  })();
-  const pii = transitionDef ? piiPaths(inputJsonSchema(transitionDef)) : [];
+  const pii = transitionPii(def, result.from, body.type);
   const digest = inputDigest(body.input, pii, deps.auditKey);
   const reason = result.transition.reason ?? null;
   await insertTransition(tx, { case_id: row.id, seq: version, event: body.type, from_state: JSON.stringify(result.from), to_state: JSON.stringify(result.to), actor_id: actor.id, actor_role: role, unit_id: row.unit_id, input_digest: digest, reason, comment: body.comment ?? null, at, procedure_version: def.version, request_id: opts.requestId });
@@ -269,6 +262,23 @@ export async function sendEventCommand(
   });
   // The row as it now stands is the row read plus what was set: no second read.
   return { row: { ...row, ...set }, definition: def, transition: { seq: version, event: body.type, from: result.from, to: result.to, actor_id: actor.id, role, at, reason } };
+}
+
+/** Personal-field paths of the input, per definition and (states, event): published versions never change. */
+const piiByTransition = new WeakMap<ProcedureDefinition, Map<string, readonly string[]>>();
+
+/** The personal-field paths of `event`'s input when sent in the active `states` (for the input digest). */
+function transitionPii(def: ProcedureDefinition, states: readonly string[], event: string): readonly string[] {
+  let byKey = piiByTransition.get(def);
+  if (byKey === undefined) piiByTransition.set(def, (byKey = new Map()));
+  const key = `${states.join('\u0000')}\u0001${event}`;
+  let paths = byKey.get(key);
+  if (paths === undefined) {
+    const spec = states.map((leaf) => findTransitionInput(def, leaf, event)).find((t) => t !== undefined);
+    paths = spec ? piiPaths(inputJsonSchema(spec)) : [];
+    byKey.set(key, paths);
+  }
+  return paths;
 }
 
 /** The input spec of the transition handling `event` in `state` or its ancestors (for personal-field masking). */

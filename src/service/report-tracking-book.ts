@@ -8,7 +8,7 @@ import { personalHint } from '../audit/personal.js';
 import { VN_OFFSET_MS } from '../clock/index.js';
 import { MotcuaError } from '../errors/index.js';
 import { isOnTime, toCsv, type ReportPeriod } from '../reports/index.js';
-import { nextTurn, subtreeBounds, toDbTime, type CaseRow, type Tx } from '../storage/index.js';
+import { subtreeBounds, toDbTime, type CaseRow, type Tx } from '../storage/index.js';
 import { STATUS_LABELS } from './case-view.js';
 import type { ServiceDeps } from './deps.js';
 import { FEEDBACK_PROCEDURE } from './report-counters-sql.js';
@@ -140,7 +140,6 @@ export async function* trackingBookCsv(deps: ServiceDeps, q: { period: ReportPer
   yield toCsv([TRACKING_BOOK_CSV_COLUMNS]);
   let cursor: string | undefined;
   do {
-    if (cursor !== undefined) await nextTurn();
     const page = await deps.store.readLong((tx) => trackingBookPage(tx, deps, { ...q, limit: CSV_PAGE, cursor }));
     yield toCsv(
       page.items.map((l) => [

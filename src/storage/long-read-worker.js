@@ -39,7 +39,6 @@ port.on('message', (/** @type {LongReadRequest} */ request) => {
     statements.clear();
     db?.close();
     db = undefined;
-    post({ type: 'closed' });
     port.close();
     return;
   }

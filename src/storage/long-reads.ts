@@ -33,7 +33,7 @@ export interface LongReadWorkerData {
 export type LongReadRequest = { type: 'query'; id: number; sql: string; parameters: readonly unknown[] } | { type: 'close' };
 
 /** Messages from the thread. */
-export type LongReadReply = { type: 'rows'; id: number; rows: unknown[] } | { type: 'failed'; id: number; message: string; code: string | undefined } | { type: 'closed' };
+export type LongReadReply = { type: 'rows'; id: number; rows: unknown[] } | { type: 'failed'; id: number; message: string; code: string | undefined };
 
 /** A query that failed in the thread, with SQLite's code as better-sqlite3 gives it. */
 export class LongReadError extends Error {
@@ -70,7 +70,6 @@ export function createLongReads(data: LongReadWorkerData): LongReads {
     const w = new Worker(new URL('./long-read-worker.js', import.meta.url), { workerData: data, execArgv: [] });
     exited = new Promise((resolve) => w.once('exit', () => resolve()));
     w.on('message', (reply: LongReadReply) => {
-      if (reply.type === 'closed') return;
       const p = pending.get(reply.id);
       pending.delete(reply.id);
       if (pending.size === 0) w.unref();
