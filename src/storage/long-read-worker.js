@@ -53,7 +53,12 @@ port.on('message', (/** @type {LongReadRequest} */ request) => {
     }
     const parameters = /** @type {unknown[]} */ (request.parameters);
     if (statement.reader) {
-      post({ type: 'rows', id: request.id, rows: statement.all(parameters) });
+      // Row by row, not all(): all() builds every row inside native code, where a result larger
+      // than the thread's heap bound aborts the whole process; between rows the bound can stop
+      // just this thread.
+      const rows = [];
+      for (const row of statement.iterate(parameters)) rows.push(row);
+      post({ type: 'rows', id: request.id, rows });
     } else {
       // BEGIN and COMMIT of the read transaction; the connection is read-only, so nothing else runs.
       statement.run(parameters);

@@ -8,6 +8,10 @@
  * One connection, one read transaction at a time (reports queue behind each other, not behind
  * writes: WAL lets the reader see the last committed state while the writer commits). A message
  * round trip costs tens of microseconds, so short reads stay on `Store.read`.
+ *
+ * The thread's heap is bounded: a report that would gather more rows than that stops the
+ * thread, not the server. Its caller (and any read queued on the thread) gets 'unavailable';
+ * the next read starts a fresh thread.
  */
 import { Worker } from 'node:worker_threads';
 import {
@@ -21,12 +25,22 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
+import { MotcuaError } from '../errors/index.js';
 import type { Database as Schema } from './schema.js';
+
+/** The long-read thread's heap, unless the store says otherwise: reports read pages and sums, not whole tables. */
+export const DEFAULT_LONG_READ_HEAP_MB = 256;
 
 /** What the thread is started with. */
 export interface LongReadWorkerData {
   file: string;
   busyTimeoutMs: number;
+}
+
+/** How the thread is started. */
+export interface LongReadOptions extends LongReadWorkerData {
+  /** Bound of the thread's JavaScript heap (rows gathered before they are sent); default 256. */
+  maxHeapMb?: number;
 }
 
 /** Messages to the thread. */
@@ -53,7 +67,9 @@ export interface LongReads {
 }
 
 /** Starts the thread (lazily: on the first query) for the SQLite file `file`. */
-export function createLongReads(data: LongReadWorkerData): LongReads {
+export function createLongReads(options: LongReadOptions): LongReads {
+  const data: LongReadWorkerData = { file: options.file, busyTimeoutMs: options.busyTimeoutMs };
+  const maxHeapMb = options.maxHeapMb ?? DEFAULT_LONG_READ_HEAP_MB;
   let worker: Worker | undefined;
   let exited: Promise<void> | undefined;
   let closing = false;
@@ -61,13 +77,18 @@ export function createLongReads(data: LongReadWorkerData): LongReads {
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: unknown) => void }>();
 
   const failAll = (why: string) => {
-    for (const p of pending.values()) p.reject(new LongReadError(`the long-read thread stopped (${why})`, undefined));
+    const error = new MotcuaError('unavailable', `The report reader stopped (${why}); try again, or ask for a shorter period or a smaller unit.`);
+    for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
 
   const start = (): Worker => {
     // Plain JavaScript next to this module, in src/ and in dist/ alike; no loader flags of ours.
-    const w = new Worker(new URL('./long-read-worker.js', import.meta.url), { workerData: data, execArgv: [] });
+    const w = new Worker(new URL('./long-read-worker.js', import.meta.url), {
+      workerData: data,
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+    });
     exited = new Promise((resolve) => w.once('exit', () => resolve()));
     w.on('message', (reply: LongReadReply) => {
       const p = pending.get(reply.id);
@@ -76,7 +97,12 @@ export function createLongReads(data: LongReadWorkerData): LongReads {
       if (reply.type === 'rows') p?.resolve(reply.rows);
       else p?.reject(new LongReadError(reply.message, reply.code));
     });
-    w.on('error', (e) => failAll(e.message));
+    w.on('error', (e) => {
+      // The thread is going: nothing more is sent to it ('exit' follows).
+      if (worker === w) worker = undefined;
+      const outOfMemory = (e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      failAll(outOfMemory ? `a read gathered more than its ${maxHeapMb} MB` : e.message);
+    });
     w.on('exit', (code) => {
       failAll(`exit code ${code}`);
       // A thread that died is started again by the next query.
@@ -85,10 +111,15 @@ export function createLongReads(data: LongReadWorkerData): LongReads {
     return w;
   };
 
-  const run = (sql: string, parameters: readonly unknown[]): Promise<unknown[]> => {
+  /** The thread queries run on now, started if need be. */
+  const current = (): Worker => (worker ??= start());
+
+  /** Runs one statement on thread `on` (the current one by default). */
+  const run = (sql: string, parameters: readonly unknown[], on?: Worker): Promise<unknown[]> => {
     if (closing) return Promise.reject(new LongReadError('the store is closed', undefined));
-    worker ??= start();
-    const w = worker;
+    const w = on ?? current();
+    // A transaction lives and dies with its thread: never carry it over to a fresh one.
+    if (w !== worker) return Promise.reject(new MotcuaError('unavailable', 'The report reader stopped during this read; try again.'));
     // Referenced while a query runs, so a process waiting only for it stays alive.
     w.ref();
     return new Promise((resolve, reject) => {
@@ -98,9 +129,11 @@ export function createLongReads(data: LongReadWorkerData): LongReads {
     });
   };
 
+  // The thread the open transaction began on (undefined between transactions).
+  let transactionOn: Worker | undefined;
   const connection: DatabaseConnection = {
     async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      return { rows: (await run(query.sql, query.parameters)) as R[] };
+      return { rows: (await run(query.sql, query.parameters, transactionOn)) as R[] };
     },
     async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
       throw new LongReadError('long reads are not streamed; read pages instead', undefined);
@@ -121,13 +154,18 @@ export function createLongReads(data: LongReadWorkerData): LongReads {
       return connection;
     },
     async beginTransaction(conn) {
+      transactionOn = closing ? undefined : current();
       await conn.executeQuery(CompiledQuery.raw('begin'));
     },
     async commitTransaction(conn) {
       await conn.executeQuery(CompiledQuery.raw('commit'));
+      transactionOn = undefined;
     },
-    async rollbackTransaction(conn) {
-      await conn.executeQuery(CompiledQuery.raw('rollback'));
+    async rollbackTransaction() {
+      const on = transactionOn;
+      transactionOn = undefined;
+      // A thread that stopped took its transaction with it; its successor has none to end.
+      if (on !== undefined && on === worker) await run('rollback', [], on);
     },
     async releaseConnection() {
       const done = release;

@@ -3,7 +3,14 @@
  * thread (SQLite: a read-only connection in a worker thread), with the same guarantees as
  * `read()`: committed data only, one snapshot for the whole unit of work, no writes.
  */
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MotcuaError } from '../../src/errors/index.js';
+import { createLongReads } from '../../src/storage/long-reads.js';
 import type { Store } from '../../src/storage/index.js';
 import { SLOW_COUNT, turnsDuring } from '../support/event-loop.js';
 import { describeEachStore } from '../support/stores.js';
@@ -42,5 +49,39 @@ describeEachStore('readLong()', (ctx) => {
     // Long enough (hundreds of ms) that its answer can never come back within one turn.
     const turns = await turnsDuring(() => store.readLong((tx) => SLOW_COUNT.execute(tx.db)));
     expect(turns).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the long-read thread', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'motcua-long-reads-'));
+    new Database(join(dir, 'r.db')).close();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // Rows enough to outgrow any small heap: SQLite makes them as fast as the thread can gather them.
+  const huge = sql<{ i: number; s: string }>`with recursive n(i) as (select 1 union all select i + 1 from n where i < 5000000) select i, printf('%0200d', i) as s from n`;
+  const one = sql<{ one: number }>`select 1 as one`;
+
+  it('stops a read that outgrows its heap with a 503 that says so, and the next reads work on a fresh thread', async () => {
+    const reads = createLongReads({ file: join(dir, 'r.db'), busyTimeoutMs: 1000, maxHeapMb: 16 });
+    try {
+      const runaway = reads.db.transaction().execute((tx) => huge.execute(tx));
+      // Queued behind the runaway on the one connection: it must not be lost with the thread.
+      const queued = reads.db.transaction().execute((tx) => one.execute(tx));
+      const failure = await runaway.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(MotcuaError);
+      expect((failure as MotcuaError).code).toBe('unavailable');
+      expect((failure as MotcuaError).message).toMatch(/more than its 16 MB.*shorter period/);
+      expect((await queued).rows).toEqual([{ one: 1 }]);
+      const again = await reads.db.transaction().execute(async (tx) => [(await one.execute(tx)).rows, (await one.execute(tx)).rows]);
+      expect(again).toEqual([[{ one: 1 }], [{ one: 1 }]]);
+    } finally {
+      await reads.close();
+    }
   });
 });
