@@ -57,6 +57,26 @@ function decodeCursor(text: string): Cursor {
 const NO_DUE = NO_DUE_SORT_KEY;
 const urgency = sql<string>`coalesce(due_at, ${sql.lit(NO_DUE_SORT_KEY)})`;
 
+/** A `q` that is a whole dossier code: found by the unique index alone. */
+const WHOLE_CODE = /^[A-Z0-9.]+-\d{6}-\d{4,}$/;
+
+/**
+ * True when a page of `query` may have to read far: with a filter no index serves (a name, a
+ * state, a status…), few matches mean reading every case in reach (~0.1 s per 100,000 cases
+ * on the development machine), in a busy commune over the years as in a province.
+ */
+export function listReadsFar(query: CaseListQuery): boolean {
+  const q = query.q?.trim();
+  return (
+    (q !== undefined && q !== '' && !WHOLE_CODE.test(q)) ||
+    query.state !== undefined ||
+    query.status !== undefined ||
+    query.procedure !== undefined ||
+    query.overdue === true ||
+    query.due_before !== undefined
+  );
+}
+
 /** A page of cases the actor may see, newest first or most urgent (earliest due) first. */
 export async function listCaseRows(
   tx: Tx,
@@ -96,7 +116,7 @@ export async function listCaseRows(
   if (query.q !== undefined && query.q.trim() !== '') {
     const q = query.q.trim();
     // A whole dossier code is looked up by the unique index alone; anything else also searches names.
-    if (/^[A-Z0-9.]+-\d{6}-\d{4,}$/.test(q)) qb = qb.where('code', '=', q);
+    if (WHOLE_CODE.test(q)) qb = qb.where('code', '=', q);
     else qb = qb.where((eb) => eb.or([eb('code', '=', q), eb('code', 'like', `${q.replace(/[%_]/g, '')}%`), eb(eb.cast('applicant', 'text'), 'like', `%${q.replace(/[%_"\\]/g, '')}%`)]));
   }
   const byDue = query.sort === 'due_at';

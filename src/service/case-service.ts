@@ -4,10 +4,10 @@
  */
 import type { Actor } from '../auth/policy.js';
 import { availableEvents, type EngineSnapshot } from '../engine/index.js';
-import type { CaseRow } from '../storage/index.js';
+import type { CaseRow, Tx } from '../storage/index.js';
 import type { OpenCaseInput, SendEventInput } from './case-input.js';
 import { openCaseCommand, sendEventCommand, type CaseChange } from './case-commands.js';
-import { caseHistory, listCaseRows, visibleCase, type CaseListQuery } from './case-queries.js';
+import { caseHistory, listCaseRows, listReadsFar, visibleCase, type CaseListQuery } from './case-queries.js';
 import { caseView, type CaseView } from './case-view.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { definitionOf, ensureDefinitions } from './procedure-sync.js';
@@ -68,7 +68,10 @@ export function createCaseService(deps: ServiceDeps): CaseService {
     },
 
     async list(actor, query) {
-      const { rows, next } = await deps.store.read((tx) => listCaseRows(tx, actor, query, (u) => deps.units.get(u)?.path, deps.clock.now(), isLeafPath));
+      const unitPath = (u: string) => deps.units.get(u)?.path;
+      const page = (tx: Tx) => listCaseRows(tx, actor, query, unitPath, deps.clock.now(), isLeafPath);
+      // A search that may read far does so on the long-read connection, not the serving thread.
+      const { rows, next } = await (listReadsFar(query) ? deps.store.readLong(page) : deps.store.read(page));
       await ensureDefinitions(deps, rows);
       return { items: rows.map((r) => view(r, actor)), next_cursor: next };
     },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SLOW_COUNT } from '../support/event-loop.js';
 import { describeEachMotcua, type MotcuaContext, type Who } from './cases-fixture.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -117,6 +118,36 @@ describeEachMotcua('case list', (ctx) => {
     expect(await list('other', `q=${encodeURIComponent(target.code)}`)).toEqual([]);
     const cuong = home.filter((_, i) => i % 5 === 0).map((x) => x.id).sort();
     expect(await list('receiver', `q=${encodeURIComponent('Lê Văn Cường')}`)).toEqual(cuong);
+    // The same filters over the whole province (read on the long-read connection on SQLite).
+    expect(await list('auditor', `q=${encodeURIComponent('Lê Văn Cường')}`)).toEqual(cuong);
+    expect(await list('province', 'state=processing')).toEqual([...accepted].sort());
+    expect(await list('auditor', 'status=3&procedure=dang-ky-tam-tru')).toEqual([...refused].sort());
+  });
+
+  it('a search waits on the long-read connection, not the serving thread; a plain page does not', async (test) => {
+    const c = ctx();
+    if (c.kind !== 'sqlite') test.skip(); // PostgreSQL reads are asynchronous anyway
+    const q = `limit=100&q=${encodeURIComponent('Lê Văn Cường')}`;
+    const cuong = home.filter((_, i) => i % 5 === 0).map((x) => x.id).sort();
+    const finished: string[] = [];
+    // A report keeps the long-read connection busy for a while.
+    const busy = c.m.store.readLong((tx) => SLOW_COUNT.execute(tx.db)).finally(() => finished.push('the long read'));
+    const province = c.call('auditor', 'GET', `/api/v1/cases?${q}`).finally(() => finished.push('the province search'));
+    const commune = c.call('receiver', 'GET', `/api/v1/cases?${q}`).finally(() => finished.push('the commune search'));
+    // The newest page and a whole dossier code are index reads: answered meanwhile.
+    const page = await c.call('receiver', 'GET', '/api/v1/cases?limit=5');
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(5);
+    const target = home[17]!;
+    const byCode = await c.call('auditor', 'GET', `/api/v1/cases?q=${encodeURIComponent(target.code)}`);
+    expect(ids(byCode.body.items as Listed[])).toEqual([target.id]);
+    expect(finished).toEqual([]);
+    await Promise.all([busy, province, commune]);
+    expect(finished).toEqual(['the long read', 'the province search', 'the commune search']);
+    for (const search of [province, commune]) {
+      expect((await search).status).toBe(200);
+      expect(ids((await search).body.items as Listed[]).sort()).toEqual(cuong);
+    }
   });
 
   it('rejects a limit over 100, a bad status and a cursor it never gave out', async () => {
