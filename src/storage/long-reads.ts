@@ -5,13 +5,14 @@
  * connection in a worker thread (long-read-worker.js) instead, behind a Kysely dialect, so the
  * report code is the same Kysely code as everywhere else and the serving thread keeps answering.
  *
- * One connection, one read transaction at a time (reports queue behind each other, not behind
- * writes: WAL lets the reader see the last committed state while the writer commits). A message
- * round trip costs tens of microseconds, so short reads stay on `Store.read`.
+ * One connection per thread, one read transaction at a time on it (reads queue behind each
+ * other there, never behind writes: WAL lets the reader see the last committed state while the
+ * writer commits); the store runs a few such threads. A message round trip costs tens of
+ * microseconds, so short reads stay on `Store.read`.
  *
  * The thread's heap is bounded: a report that would gather more rows than that stops the
- * thread, not the server. Its caller (and any read queued on the thread) gets 'unavailable';
- * the next read starts a fresh thread.
+ * thread, not the server. Its caller gets 'unavailable'; reads queued behind it run on a fresh
+ * thread.
  */
 import { Worker } from 'node:worker_threads';
 import {
@@ -62,6 +63,8 @@ export class LongReadError extends Error {
 export interface LongReads {
   /** Kysely over the thread's read-only connection. */
   readonly db: Kysely<Schema>;
+  /** Transactions running or waiting on the connection. */
+  load(): number;
   /** Stops the thread after the queries sent so far. */
   close(): Promise<void>;
 }
@@ -143,9 +146,11 @@ export function createLongReads(options: LongReadOptions): LongReads {
   // One transaction at a time on the one connection: a queue of holders.
   let held: Promise<void> = Promise.resolve();
   let release: (() => void) | undefined;
+  let holders = 0;
   const driver: Driver = {
     async init() {},
     async acquireConnection() {
+      holders += 1;
       const previous = held;
       let done!: () => void;
       held = new Promise<void>((resolve) => (done = resolve));
@@ -168,6 +173,7 @@ export function createLongReads(options: LongReadOptions): LongReads {
       if (on !== undefined && on === worker) await run('rollback', [], on);
     },
     async releaseConnection() {
+      holders -= 1;
       const done = release;
       release = undefined;
       done?.();
@@ -183,6 +189,7 @@ export function createLongReads(options: LongReadOptions): LongReads {
 
   return {
     db: new Kysely<Schema>({ dialect }),
+    load: () => holders,
     async close() {
       closing = true;
       const w = worker;

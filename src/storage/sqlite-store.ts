@@ -125,8 +125,11 @@ function createSqliteStore(
   }, config.optimizeEveryMs);
   optimizer.unref();
 
-  // Started by the first long read; most stores (tools, most tests) never start it.
-  const longReads = createLongReads({ file, busyTimeoutMs: config.busyTimeoutMs });
+  // Each thread starts on its first long read; most stores (tools, most tests) never start one.
+  // A long read goes to the thread with the fewest reads running or waiting, so a search does not
+  // wait behind a province-wide report while another thread is free.
+  const longReads = Array.from({ length: config.longReadThreads }, () => createLongReads({ file, busyTimeoutMs: config.busyTimeoutMs }));
+  const leastBusy = () => longReads.reduce((best, r) => (r.load() < best.load() ? r : best));
 
   let closed: Promise<void> | undefined;
   return {
@@ -136,7 +139,7 @@ function createSqliteStore(
     location: file,
     write: <T>(fn: Command<T>) => group.submit(fn),
     read: <T>(fn: Command<T>) => readDb.transaction().execute((trx) => fn({ db: trx, capabilities })),
-    readLong: <T>(fn: Command<T>) => longReads.db.transaction().execute((trx) => fn({ db: trx, capabilities })),
+    readLong: <T>(fn: Command<T>) => leastBusy().db.transaction().execute((trx) => fn({ db: trx, capabilities })),
     stats: () => ({ ...stats, backgroundCheckpoints: checkpointer?.stats().checkpoints ?? 0 }),
     close() {
       closed ??= (async () => {
@@ -144,7 +147,7 @@ function createSqliteStore(
           clearInterval(optimizer);
           await group.close();
           await checkpointer?.close();
-          await longReads.close();
+          await Promise.all(longReads.map((r) => r.close()));
           if (readDb !== db) await readDb.destroy();
           // Keeps the query planner's statistics fresh for the next start; cheap when nothing changed.
           raw.pragma('optimize');

@@ -112,6 +112,8 @@ export interface StoreConfig {
   busyTimeoutMs?: number | undefined;
   /** SQLite: serve `read()` from a second, read-only connection (default true). */
   separateReader?: boolean | undefined;
+  /** SQLite: threads (each a read-only connection) serving `readLong()`, started on use (default 2). */
+  longReadThreads?: number | undefined;
   /**
    * SQLite: checkpoint the WAL from a background thread once the writer has committed
    * `startAfterCommits` transactions (default 64), asking every `commitsPerCheckpoint` commits
@@ -143,6 +145,7 @@ export interface ResolvedStoreConfig {
   batchGatherMs: number;
   busyTimeoutMs: number;
   separateReader: boolean;
+  longReadThreads: number;
   walCheckpointer: { startAfterCommits: number; commitsPerCheckpoint: number } | null;
   optimizeEveryMs: number;
   poolSize: number;
@@ -186,6 +189,7 @@ export function resolveStoreConfig(config: StoreConfig): ResolvedStoreConfig {
     batchGatherMs: config.batchGatherMs === 0 ? 0 : positive('batchGatherMs', config.batchGatherMs, 4),
     busyTimeoutMs: positive('busyTimeoutMs', config.busyTimeoutMs, 5000),
     separateReader: config.separateReader ?? true,
+    longReadThreads: positive('longReadThreads', config.longReadThreads, 2),
     optimizeEveryMs: positive('optimizeEveryMs', config.optimizeEveryMs, 60 * 60 * 1000),
     walCheckpointer:
       config.walCheckpointer === false

@@ -5,7 +5,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { CSV_BOM, parseCsv, SCORECARD_CSV_COLUMNS } from '../../src/reports/index.js';
-import { SLOW_COUNT } from '../support/event-loop.js';
+import { LONG_READ_THREADS, SLOW_COUNT } from '../support/event-loop.js';
 import { describeEachPublic } from './public-fixture.js';
 import { playMarch } from './reports-scenario.js';
 
@@ -82,16 +82,17 @@ describeEachPublic('scorecard report', (ctx) => {
   it('runs its query on the long-read connection: other requests are answered while it waits there', async (test) => {
     const t = ctx();
     if (t.kind !== 'sqlite') test.skip(); // PostgreSQL reads are asynchronous anyway
-    // Another long report keeps the long-read connection busy for a while.
+    // Other long reports keep every long-read connection busy for a while.
     const finished: string[] = [];
-    const busy = t.m.store.readLong((tx) => SLOW_COUNT.execute(tx.db)).finally(() => finished.push('the long read'));
+    const busy = Array.from({ length: LONG_READ_THREADS }, () => t.m.store.readLong((tx) => SLOW_COUNT.execute(tx.db)).finally(() => finished.push('a long read')));
     const report = scorecard('auditor', `unit=ha-tinh&${MARCH}`).finally(() => finished.push('the scorecard'));
     const other = await t.call('officer', 'GET', '/api/v1/units');
     expect(other.status).toBe(200);
     expect(finished).toEqual([]);
-    await Promise.all([busy, report]);
-    // The scorecard queued behind the long read on its connection: it never ran on this thread.
-    expect(finished).toEqual(['the long read', 'the scorecard']);
+    await Promise.all([...busy, report]);
+    // The scorecard queued behind a long read on a long-read connection: it never ran on this thread.
+    expect(finished[0]).toBe('a long read');
+    expect(finished).toContain('the scorecard');
     expect((await report).status).toBe(200);
   });
 

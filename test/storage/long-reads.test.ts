@@ -44,6 +44,15 @@ describeEachStore('readLong()', (ctx) => {
     expect(new Set(results).size).toBe(1);
   });
 
+  it('a short long read is not held behind a long one: another connection serves it', async () => {
+    const { store } = ctx();
+    const finished: string[] = [];
+    const slow = store.readLong((tx) => SLOW_COUNT.execute(tx.db)).finally(() => finished.push('the slow read'));
+    const quick = store.readLong(countUnder(store, '/lr/')).finally(() => finished.push('the quick read'));
+    await Promise.all([slow, quick]);
+    expect(finished).toEqual(['the quick read', 'the slow read']);
+  });
+
   it('lets the event loop turn while it runs', async () => {
     const { store } = ctx();
     // Long enough (hundreds of ms) that its answer can never come back within one turn.
