@@ -10,7 +10,7 @@
  */
 import type { Actor } from '../auth/policy.js';
 import { MotcuaError } from '../errors/index.js';
-import { toDbTime, type Store } from '../storage/index.js';
+import { toDbTime, type Store, type Tx } from '../storage/index.js';
 import type { ServiceDeps } from './deps.js';
 
 /** One access record as auditors see it. */
@@ -54,15 +54,19 @@ export function createAccessLog(deps: Pick<ServiceDeps, 'clock'> & { store: Stor
     },
     async list(query) {
       const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-      const rows = await deps.store.read((tx) => {
+      const page = (tx: Tx) => {
         let q = tx.db.selectFrom('access_records').selectAll().where('id', '>', after);
         if (query.case !== undefined) q = q.where('case_id', '=', query.case);
         if (query.actor !== undefined) q = q.where('actor_id', '=', query.actor);
         return q.orderBy('id').limit(query.limit + 1).execute();
-      });
-      const page = rows.slice(0, query.limit).map((r) => ({ id: Number(r.id), actor_id: r.actor_id, case_id: r.case_id, route: r.route, at: r.at }));
-      const last = page[page.length - 1];
-      return { items: page, next_cursor: rows.length > query.limit && last ? encodeCursor(last.id) : null };
+      };
+      // One reader's records among everyone's (one per dossier read), with no case to narrow
+      // them, may mean reading them all: on the long-read connection.
+      const far = query.actor !== undefined && query.case === undefined;
+      const rows = await (far ? deps.store.readLong(page) : deps.store.read(page));
+      const items = rows.slice(0, query.limit).map((r) => ({ id: Number(r.id), actor_id: r.actor_id, case_id: r.case_id, route: r.route, at: r.at }));
+      const last = items[items.length - 1];
+      return { items, next_cursor: rows.length > query.limit && last ? encodeCursor(last.id) : null };
     },
   };
 }

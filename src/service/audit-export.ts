@@ -11,7 +11,7 @@
 import { formatCheckpointLine, formatEntryLine, formatHeaderLine, type AuditEntry } from '../audit/index.js';
 import type { UnitTree } from '../auth/units.js';
 import { CSV_BOM, csvField, type CsvCell } from '../reports/csv.js';
-import { nextTurn, type AuditEntryRow, type Store } from '../storage/index.js';
+import { nextTurn, type AuditEntryRow, type Store, type Tx } from '../storage/index.js';
 import { decodeCursor, encodeCursor } from './audit-access.js';
 
 /** Entries read per page of an export. */
@@ -56,7 +56,7 @@ export async function listEntries(store: Store, units: UnitTree, query: EntryQue
     unitIds = unit ? units.all().filter((u) => u.path.startsWith(unit.path)).map((u) => u.id) : [];
     if (unitIds.length === 0) return { items: [], next_cursor: null };
   }
-  const rows = await store.read((tx) => {
+  const page = (tx: Tx) => {
     let q = tx.db.selectFrom('audit_entries').select(['seq', 'bytes', 'leaf_hash', 'chain_hash']).where('seq', '>', after);
     if (query.to_seq !== undefined) q = q.where('seq', '<=', query.to_seq);
     if (query.case !== undefined) q = q.where('case_id', '=', query.case);
@@ -66,7 +66,12 @@ export async function listEntries(store: Store, units: UnitTree, query: EntryQue
     if (query.from !== undefined) q = q.where('created_at', '>=', new Date(query.from).toISOString());
     if (query.to !== undefined) q = q.where('created_at', '<', new Date(query.to).toISOString());
     return q.orderBy('seq').limit(query.limit + 1).execute();
-  });
+  };
+  // The log in seq order, a case's or an actor's entries are read a page at a time through an
+  // index; a unit, an event or a time window with few matches may read the whole log, so such
+  // pages are read on the long-read connection.
+  const far = query.case === undefined && (unitIds !== undefined || query.event !== undefined || query.from !== undefined || query.to !== undefined);
+  const rows = await (far ? store.readLong(page) : store.read(page));
   const items = rows.slice(0, query.limit).map(toView);
   const last = items[items.length - 1];
   return { items, next_cursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null };

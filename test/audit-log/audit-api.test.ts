@@ -13,7 +13,8 @@ import { generateSigningKey, parseCheckpoint, publicKeyPem, verifyCheckpoint, ve
 import { parseCsv } from '../../src/reports/csv.js';
 import { registerAuditRoutes } from '../../src/http/routes/audit.js';
 import { AUDIT_CSV_COLUMNS } from '../../src/service/audit-export.js';
-import { describeEachMotcua, type MotcuaContext } from '../http/cases-fixture.js';
+import { describeEachMotcua, START, type MotcuaContext } from '../http/cases-fixture.js';
+import { LONG_READ_THREADS, SLOW_COUNT } from '../support/event-loop.js';
 import { checkedExport } from './personal-data.js';
 import { exportParts, exportVia, verifyFiles } from './support.js';
 
@@ -204,6 +205,29 @@ describeEachMotcua('audit API', (ctx) => {
     expect(seen).toEqual(all.items.map((i) => i.seq));
     expect(seen).toEqual(seen.map((_, i) => i + 1));
     expect((await t.call('auditor', 'GET', '/api/v1/audit/entries?cursor=bogus')).status).toBe(400);
+  });
+
+  it('reads filtered pages that may scan the whole log on the long-read connection, not the serving thread', async (test) => {
+    const t = ctx();
+    if (t.kind !== 'sqlite') test.skip(); // PostgreSQL reads are asynchronous anyway
+    const finished: string[] = [];
+    // Reports keep every long-read connection busy for a while.
+    const busy = Array.from({ length: LONG_READ_THREADS }, () => t.m.store.readLong((tx) => SLOW_COUNT.execute(tx.db)).finally(() => finished.push('a long read')));
+    const scans = [
+      ['by event', '/api/v1/audit/entries?event=ACCEPT'],
+      ['by unit', '/api/v1/audit/entries?unit=thanh-sen'],
+      ['by time', `/api/v1/audit/entries?from=${encodeURIComponent(START)}`],
+      ['access by reader', `/api/v1/audit/access?actor=${t.userIds.processor}`],
+    ].map(([name, path]) => t.call('auditor', 'GET', path!).finally(() => finished.push(name!)));
+    // Pages an index serves are answered meanwhile.
+    for (const path of ['/api/v1/audit/entries?limit=5', `/api/v1/audit/entries?case=${ids[0]}`, `/api/v1/audit/entries?actor=${t.userIds.processor}`, `/api/v1/audit/access?case=${ids[0]}`]) {
+      expect((await t.call('auditor', 'GET', path)).status, path).toBe(200);
+    }
+    expect(finished).toEqual([]);
+    await Promise.all([...busy, ...scans]);
+    expect(finished[0]).toBe('a long read');
+    for (const scan of scans) expect((await scan).status).toBe(200);
+    expect((await scans[0]!).body.items.length).toBeGreaterThanOrEqual(3);
   });
 
   it('serves inclusion and consistency proofs that verify against the roots of signed checkpoints', async () => {
