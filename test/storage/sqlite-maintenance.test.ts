@@ -89,4 +89,12 @@ describe('planner statistics on a long-lived SQLite store', () => {
     expect(before).toBeLessThan(3000);
     await vi.waitFor(async () => expect(await statRows()).toBeGreaterThanOrEqual(3000), { timeout: 20_000, interval: 25 });
   });
+
+  it('are sampled, so refreshing them holds the writer a bounded time however large the tables', async () => {
+    const { store } = await open({});
+    const limit = Number((await sql<{ analysis_limit: number }>`pragma analysis_limit`.execute(store.db)).rows[0]?.analysis_limit);
+    // 0 would mean every row of every index: seconds at a million dossiers, between two commands.
+    expect(limit).toBeGreaterThan(0);
+    expect(limit).toBeLessThanOrEqual(10_000);
+  });
 });
