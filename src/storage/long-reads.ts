@@ -10,7 +10,7 @@
  * writer commits); the store runs a few such threads. A message round trip costs tens of
  * microseconds, so short reads stay on `Store.read`.
  *
- * The thread's heap is bounded: a report that would gather more rows than that stops the
+ * The thread's heap is bounded: a read that would gather more rows than that stops the
  * thread, not the server. Its caller gets 'unavailable'; reads queued behind it run on a fresh
  * thread.
  */
@@ -29,7 +29,7 @@ import {
 import { MotcuaError } from '../errors/index.js';
 import type { Database as Schema } from './schema.js';
 
-/** The long-read thread's heap, unless the store says otherwise: reports read pages and sums, not whole tables. */
+/** The long-read thread's heap unless told otherwise: reports and searches read pages and sums, not whole tables. */
 export const DEFAULT_LONG_READ_HEAP_MB = 256;
 
 /** What the thread is started with. */
@@ -80,7 +80,7 @@ export function createLongReads(options: LongReadOptions): LongReads {
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: unknown) => void }>();
 
   const failAll = (why: string) => {
-    const error = new MotcuaError('unavailable', `The report reader stopped (${why}); try again, or ask for a shorter period or a smaller unit.`);
+    const error = new MotcuaError('unavailable', `The connection for long reads stopped (${why}); try again, or narrow the request (a shorter period, a smaller unit, more filters).`);
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
@@ -122,7 +122,7 @@ export function createLongReads(options: LongReadOptions): LongReads {
     if (closing) return Promise.reject(new LongReadError('the store is closed', undefined));
     const w = on ?? current();
     // A transaction lives and dies with its thread: never carry it over to a fresh one.
-    if (w !== worker) return Promise.reject(new MotcuaError('unavailable', 'The report reader stopped during this read; try again.'));
+    if (w !== worker) return Promise.reject(new MotcuaError('unavailable', 'The connection for long reads stopped during this read; try again.'));
     // Referenced while a query runs, so a process waiting only for it stays alive.
     w.ref();
     return new Promise((resolve, reject) => {
