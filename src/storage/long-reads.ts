@@ -63,8 +63,6 @@ export class LongReadError extends Error {
 export interface LongReads {
   /** Kysely over the thread's read-only connection. */
   readonly db: Kysely<Schema>;
-  /** Transactions running or waiting on the connection. */
-  load(): number;
   /** Stops the thread after the queries sent so far. */
   close(): Promise<void>;
 }
@@ -146,11 +144,9 @@ export function createLongReads(options: LongReadOptions): LongReads {
   // One transaction at a time on the one connection: a queue of holders.
   let held: Promise<void> = Promise.resolve();
   let release: (() => void) | undefined;
-  let holders = 0;
   const driver: Driver = {
     async init() {},
     async acquireConnection() {
-      holders += 1;
       const previous = held;
       let done!: () => void;
       held = new Promise<void>((resolve) => (done = resolve));
@@ -173,7 +169,6 @@ export function createLongReads(options: LongReadOptions): LongReads {
       if (on !== undefined && on === worker) await run('rollback', [], on);
     },
     async releaseConnection() {
-      holders -= 1;
       const done = release;
       release = undefined;
       done?.();
@@ -189,7 +184,6 @@ export function createLongReads(options: LongReadOptions): LongReads {
 
   return {
     db: new Kysely<Schema>({ dialect }),
-    load: () => holders,
     async close() {
       closing = true;
       const w = worker;

@@ -132,8 +132,16 @@ function createSqliteStore(
   // Each thread starts on its first long read; most stores (tools, most tests) never start one.
   // A long read goes to the thread with the fewest reads running or waiting, so a search does not
   // wait behind a province-wide report while another thread is free.
-  const longReads = Array.from({ length: config.longReadThreads }, () => createLongReads({ file, busyTimeoutMs: config.busyTimeoutMs }));
-  const leastBusy = () => longReads.reduce((best, r) => (r.load() < best.load() ? r : best));
+  const longReads = Array.from({ length: config.longReadThreads }, () => ({ reads: createLongReads({ file, busyTimeoutMs: config.busyTimeoutMs }), load: 0 }));
+  const readLong = async <T>(fn: Command<T>): Promise<T> => {
+    const lane = longReads.reduce((best, l) => (l.load < best.load ? l : best));
+    lane.load += 1;
+    try {
+      return await lane.reads.db.transaction().execute((trx) => fn({ db: trx, capabilities }));
+    } finally {
+      lane.load -= 1;
+    }
+  };
 
   let closed: Promise<void> | undefined;
   return {
@@ -143,7 +151,7 @@ function createSqliteStore(
     location: file,
     write: <T>(fn: Command<T>) => group.submit(fn),
     read: <T>(fn: Command<T>) => readDb.transaction().execute((trx) => fn({ db: trx, capabilities })),
-    readLong: <T>(fn: Command<T>) => leastBusy().db.transaction().execute((trx) => fn({ db: trx, capabilities })),
+    readLong,
     stats: () => ({ ...stats, backgroundCheckpoints: checkpointer?.stats().checkpoints ?? 0 }),
     close() {
       closed ??= (async () => {
@@ -151,7 +159,7 @@ function createSqliteStore(
           clearInterval(optimizer);
           await group.close();
           await checkpointer?.close();
-          await Promise.all(longReads.map((r) => r.close()));
+          await Promise.all(longReads.map((l) => l.reads.close()));
           if (readDb !== db) await readDb.destroy();
           // Keeps the query planner's statistics fresh for the next start; cheap when nothing changed.
           raw.pragma('optimize');
