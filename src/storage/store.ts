@@ -117,7 +117,7 @@ export interface StoreConfig {
   /**
    * SQLite: checkpoint the WAL from a background thread once the writer has committed
    * `startAfterCommits` transactions (default 64), asking every `commitsPerCheckpoint` commits
-   * (default 8); `false`: the writer checkpoints itself, as SQLite does by default.
+   * (default 2); `false`: the writer checkpoints itself, as SQLite does by default.
    */
   walCheckpointer?: { startAfterCommits?: number; commitsPerCheckpoint?: number } | false | undefined;
   /**
@@ -196,7 +196,7 @@ export function resolveStoreConfig(config: StoreConfig): ResolvedStoreConfig {
         ? null
         : {
             startAfterCommits: positive('walCheckpointer.startAfterCommits', config.walCheckpointer?.startAfterCommits, 64),
-            commitsPerCheckpoint: positive('walCheckpointer.commitsPerCheckpoint', config.walCheckpointer?.commitsPerCheckpoint, 8),
+            commitsPerCheckpoint: positive('walCheckpointer.commitsPerCheckpoint', config.walCheckpointer?.commitsPerCheckpoint, 2),
           },
     poolSize: positive('poolSize', config.poolSize, 10),
     maxRetries: config.maxRetries ?? 5,
