@@ -27,7 +27,8 @@ export interface BatchControl {
   savepoint(): void;
   release(): void;
   rollbackToSavepoint(): void;
-  commit(): void;
+  /** `commands`: how many commands the transaction holds (not counting those rolled back). */
+  commit(commands: number): void;
   rollback(): void;
   /** False once the database itself has rolled the transaction back. */
   inTransaction(): boolean;
@@ -179,7 +180,7 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
         c.begin();
         try {
           for (const p of batch) outcomes.push(await runOne(p, tx));
-          c.commit();
+          c.commit(outcomes.filter((o) => o.ok).length);
         } catch (e) {
           // A failed COMMIT can leave the transaction open (e.g. a deferred constraint); end it.
           if (c.inTransaction()) c.rollback();

@@ -100,9 +100,9 @@ function createSqliteStore(
     savepoint: () => statements.savepoint.run(),
     release: () => statements.release.run(),
     rollbackToSavepoint: () => statements.rollbackTo.run(),
-    commit: () => {
+    commit: (commands) => {
       statements.commit.run();
-      checkpointer?.committed();
+      checkpointer?.committed(commands);
     },
     rollback: () => statements.rollback.run(),
     inTransaction: () => raw.inTransaction,

@@ -116,10 +116,11 @@ export interface StoreConfig {
   longReadThreads?: number | undefined;
   /**
    * SQLite: checkpoint the WAL from a background thread once the writer has committed
-   * `startAfterCommits` transactions (default 64), asking every `commitsPerCheckpoint` commits
-   * (default 2); `false`: the writer checkpoints itself, as SQLite does by default.
+   * `startAfterCommits` transactions (default 64), asking after every `commandsPerCheckpoint`
+   * committed commands (default 64); `false`: the writer checkpoints itself, as SQLite does by
+   * default.
    */
-  walCheckpointer?: { startAfterCommits?: number; commitsPerCheckpoint?: number } | false | undefined;
+  walCheckpointer?: { startAfterCommits?: number; commandsPerCheckpoint?: number } | false | undefined;
   /**
    * SQLite: refresh the query planner's statistics (`PRAGMA optimize`) this often while open
    * (default one hour), as SQLite advises for long-lived connections; tables that grew since the
@@ -146,7 +147,7 @@ export interface ResolvedStoreConfig {
   busyTimeoutMs: number;
   separateReader: boolean;
   longReadThreads: number;
-  walCheckpointer: { startAfterCommits: number; commitsPerCheckpoint: number } | null;
+  walCheckpointer: { startAfterCommits: number; commandsPerCheckpoint: number } | null;
   optimizeEveryMs: number;
   poolSize: number;
   maxRetries: number;
@@ -196,7 +197,7 @@ export function resolveStoreConfig(config: StoreConfig): ResolvedStoreConfig {
         ? null
         : {
             startAfterCommits: positive('walCheckpointer.startAfterCommits', config.walCheckpointer?.startAfterCommits, 64),
-            commitsPerCheckpoint: positive('walCheckpointer.commitsPerCheckpoint', config.walCheckpointer?.commitsPerCheckpoint, 2),
+            commandsPerCheckpoint: positive('walCheckpointer.commandsPerCheckpoint', config.walCheckpointer?.commandsPerCheckpoint, 64),
           },
     poolSize: positive('poolSize', config.poolSize, 10),
     maxRetries: config.maxRetries ?? 5,

@@ -41,7 +41,7 @@ const autocheckpoint = async (store: Store) => Number((await sql<{ wal_autocheck
 
 describe('background WAL checkpoints (SQLite)', () => {
   it('moves committed pages into the database file from its own thread', async () => {
-    const { store, dataDir } = await open({ walCheckpointer: { startAfterCommits: 3, commitsPerCheckpoint: 3 } });
+    const { store, dataDir } = await open({ walCheckpointer: { startAfterCommits: 3, commandsPerCheckpoint: 3 } });
     const file = join(dataDir, sqliteFileName);
     const before = statSync(file).size;
     expect(await autocheckpoint(store)).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
@@ -54,8 +54,20 @@ describe('background WAL checkpoints (SQLite)', () => {
     expect(Number(kept.n)).toBe(30);
   });
 
+  it('counts the commands committed, not the commits: one batch of many asks as soon as many lone commits would', async () => {
+    const { store } = await open({ walCheckpointer: { startAfterCommits: 1, commandsPerCheckpoint: 12 } });
+    // Five commits of one command each: fewer commands than the threshold, so no checkpoint.
+    await writeRows(store, 5, 'lone');
+    expect(store.stats().backgroundCheckpoints).toBe(0);
+    // One commit of twelve commands (group commit takes them together) crosses it; six commits
+    // would not have.
+    await Promise.all(Array.from({ length: 12 }, (_, i) => store.write((tx) => insertUnits(tx, [`/batch-${i}/`]))));
+    expect(store.stats().largestBatch).toBeGreaterThanOrEqual(12);
+    await vi.waitFor(() => expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0), { timeout: 20_000 });
+  });
+
   it('keeps every row across a close and a reopen', async () => {
-    const { store, dataDir } = await open({ walCheckpointer: { startAfterCommits: 1, commitsPerCheckpoint: 1 } });
+    const { store, dataDir } = await open({ walCheckpointer: { startAfterCommits: 1, commandsPerCheckpoint: 1 } });
     await writeRows(store, 12, 'kept');
     await vi.waitFor(() => expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0), { timeout: 20_000 });
     await store.close();
