@@ -5,9 +5,8 @@
  * for an fsync of the database file every few batches. Here a worker thread with its own
  * connection runs PASSIVE checkpoints instead, asked every few dozen committed commands (a
  * measure of the pages written: a batch of 30 commands writes ~90, one command alone ~6); the
- * writer keeps a
- * much higher automatic threshold only as a safety net, and goes back to the default if the
- * thread fails. Durability is unchanged: COMMIT still fsyncs the WAL (synchronous=FULL), and a
+ * writer keeps a much higher automatic threshold only as a safety net, and goes back to the
+ * default if the thread fails. Durability is unchanged: COMMIT still fsyncs the WAL (synchronous=FULL), and a
  * checkpoint only moves pages that are already durable.
  *
  * The thread starts after the writer's first `startAfterCommits` commits, so short-lived stores
