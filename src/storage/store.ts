@@ -80,9 +80,10 @@ export interface Store {
   /** Runs a read-only unit of work on one consistent snapshot of committed data. */
   read<T>(fn: Command<T>): Promise<T>;
   /**
-   * {@link Store.read} for work that may take long (reports over a province): on SQLite it runs
-   * on a read-only connection in a worker thread (long-reads.ts), so requests keep being answered
-   * meanwhile; each query costs a message round trip, so short reads belong on `read()`.
+   * {@link Store.read} for work that may take long (reports, searches no index serves): on
+   * SQLite it runs on a read-only connection in a worker thread (long-reads.ts), so requests keep
+   * being answered meanwhile; each query costs a message round trip, so short reads belong on
+   * `read()`.
    */
   readLong<T>(fn: Command<T>): Promise<T>;
   stats(): StoreStats;
