@@ -14,6 +14,7 @@ export const AUDIT_KINDS = [
   'procedure.published',
   'user.created',
   'user.disabled',
+  'user.token_issued',
   'user.roles_changed',
   'audit.checkpoint',
   'audit.key_rotated',

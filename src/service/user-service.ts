@@ -10,6 +10,7 @@ import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
 import type { UnitTree } from '../auth/units.js';
 import { MotcuaError } from '../errors/index.js';
 import { toDbTime, type Tx } from '../storage/index.js';
+import type { AuditEntryDraft, JsonValue } from '../audit/entry.js';
 import { appendAudit } from './audit-append.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 
@@ -88,9 +89,45 @@ function toView(r: { id: string; name: string; unit_id: string; roles: string; d
 export interface UserService {
   create(by: Actor | null, body: NewUser, meta: RequestMeta): Promise<{ user: UserView; token: string }>;
   list(by: Actor | null): Promise<UserView[]>;
+  /** One user; 404 `notFound` when there is none. */
+  get(by: Actor | null, id: string): Promise<UserView>;
+  /** Disables a user and revokes their tokens; disabling a disabled user changes nothing. */
   disable(by: Actor | null, id: string, meta: RequestMeta): Promise<UserView>;
+  /**
+   * A new token for an active user (one lost, or one that may have leaked); the user's other
+   * tokens stop working and their web sessions end, in the same transaction. Shown this once,
+   * like the first.
+   */
+  issueToken(by: Actor | null, id: string, meta: RequestMeta): Promise<{ user: UserView; token: string; revoked: number }>;
   /** The actor behind a bearer token, or null (unknown, revoked, or disabled user). */
   authenticate(token: string): Promise<Actor | null>;
+}
+
+type UserRow = { id: string; name: string; unit_id: string; roles: string; disabled_at: string | null; created_at: string };
+
+async function userRow(tx: Tx, id: string): Promise<UserRow> {
+  const row = await tx.db.selectFrom('users').select(['id', 'name', 'unit_id', 'roles', 'disabled_at', 'created_at']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new MotcuaError('notFound', `No user '${id}'; GET /api/v1/users (or \`motcua users list\`) lists the users.`);
+  return row;
+}
+
+/** The audit entry of a change to a user; the name is personal data, so only ids are recorded. */
+function userAudit(by: Actor | null, unit: string, at: string, meta: RequestMeta, kind: 'user.disabled' | 'user.token_issued', details: { [key: string]: JsonValue }): AuditEntryDraft {
+  return {
+    time: at,
+    actor: { id: by?.id ?? 'system', role: by ? 'admin' : 'system' },
+    unit,
+    case_id: null,
+    procedure: null,
+    event: kind,
+    from: null,
+    to: null,
+    reason: null,
+    request_id: meta.requestId,
+    input_digest: null,
+    kind,
+    details,
+  };
 }
 
 function requireAdmin(by: Actor | null): void {
@@ -106,6 +143,10 @@ export function createUserService(deps: ServiceDeps): UserService {
   // Every API request authenticates; remembering token → actor briefly saves a query per request.
   // Disabling a user on this node forgets their tokens at once (other nodes within TOKEN_CACHE_MS).
   const cache = new Map<string, { actor: Actor; until: number }>();
+  // Called after the commit: a request authenticated meanwhile cannot put an old token back.
+  const forget = (userId: string) => {
+    for (const [hash, hit] of cache) if (hit.actor.id === userId) cache.delete(hash);
+  };
   return {
     async create(by, body, meta) {
       requireAdmin(by);
@@ -116,33 +157,44 @@ export function createUserService(deps: ServiceDeps): UserService {
       const rows = await deps.store.read((tx) => tx.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute());
       return rows.map(toView);
     },
+    async get(by, id) {
+      requireAdmin(by);
+      return toView(await deps.store.read((tx) => userRow(tx, id)));
+    },
     async disable(by, id, meta) {
       requireAdmin(by);
-      return deps.store.write(async (tx) => {
-        const row = await tx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-        if (!row) throw new MotcuaError('notFound', `No user '${id}'; \`motcua users list\` shows the users.`);
+      if (by !== null && by.id === id) {
+        throw new MotcuaError('conflict', 'You cannot disable your own account; ask another administrator, or stop the server and run `motcua users disable`.');
+      }
+      const user = await deps.store.write(async (tx) => {
+        const row = await userRow(tx, id);
         if (row.disabled_at !== null) return toView(row);
         const at = toDbTime(deps.clock.now());
-        for (const [hash, hit] of cache) if (hit.actor.id === id) cache.delete(hash);
         await tx.db.updateTable('users').set({ disabled_at: at }).where('id', '=', id).execute();
         await tx.db.updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
-        await appendAudit(tx, {
-          time: at,
-          actor: { id: by?.id ?? 'system', role: by ? 'admin' : 'system' },
-          unit: row.unit_id,
-          case_id: null,
-          procedure: null,
-          event: 'user.disabled',
-          from: null,
-          to: null,
-          reason: null,
-          request_id: meta.requestId,
-          input_digest: null,
-          kind: 'user.disabled',
-          details: { user_id: id },
-        });
+        await appendAudit(tx, userAudit(by, row.unit_id, at, meta, 'user.disabled', { user_id: id }));
         return toView({ ...row, disabled_at: at });
       });
+      forget(id);
+      return user;
+    },
+    async issueToken(by, id, meta) {
+      requireAdmin(by);
+      const issued = await deps.store.write(async (tx) => {
+        const row = await userRow(tx, id);
+        if (row.disabled_at !== null) throw new MotcuaError('conflict', `User '${id}' is disabled; a disabled account stays disabled: create a new user instead (POST /api/v1/users).`);
+        const at = toDbTime(deps.clock.now());
+        const token = generateToken();
+        const revoked = await tx.db.updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        await tx.db.insertInto('api_tokens').values({ token_hash: hashToken(token), user_id: id, created_at: at, revoked_at: null }).execute();
+        // A browser signed in with a leaked token is signed out too.
+        await tx.db.deleteFrom('web_sessions').where('user_id', '=', id).execute();
+        const count = Number(revoked.numUpdatedRows);
+        await appendAudit(tx, userAudit(by, row.unit_id, at, meta, 'user.token_issued', { user_id: id, revoked: count }));
+        return { user: toView(row), token, revoked: count };
+      });
+      forget(id);
+      return issued;
     },
     async authenticate(token) {
       if (!looksLikeToken(token)) return null;

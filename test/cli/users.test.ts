@@ -36,11 +36,29 @@ describe('motcua users', () => {
     expect(list.stdout).toContain(made.id);
     expect(list.stdout).not.toContain(made.token);
 
+    const renewed = capture();
+    expect(await main(['users', 'token', made.id, '--json'], renewed)).toBe(0);
+    const issued = JSON.parse(renewed.stdout.trim());
+    expect(issued).toMatchObject({ id: made.id, revoked: 1 });
+    expect(issued.token).toMatch(/^mc_[A-Za-z0-9_-]{43}$/);
+    const after = await createMotcua({ dataDir, proceduresDir: 'procedures', configDir: 'config' });
+    try {
+      expect(await after.users.authenticate(made.token)).toBeNull();
+      expect((await after.users.authenticate(issued.token))?.id).toBe(made.id);
+    } finally {
+      await after.close();
+    }
+
     const off = capture();
     expect(await main(['users', 'disable', made.id], off)).toBe(0);
+    expect(off.stdout).toContain(`disabled ${made.id}`);
+    const refused = capture();
+    expect(await main(['users', 'token', made.id], refused)).toBe(1);
+    expect(refused.stderr).toContain('is disabled');
     const again = await createMotcua({ dataDir, proceduresDir: 'procedures', configDir: 'config' });
     try {
       expect(await again.users.authenticate(made.token)).toBeNull();
+      expect(await again.users.authenticate(issued.token)).toBeNull();
     } finally {
       await again.close();
     }
@@ -55,5 +73,6 @@ describe('motcua users', () => {
     expect(role.stderr).toContain('Unknown role(s) wizard');
     expect(await main(['users', 'add', '--name', 'X'], capture())).toBe(2);
     expect(await main(['users', 'frobnicate'], capture())).toBe(2);
+    expect(await main(['users', 'token'], capture())).toBe(2);
   });
 });

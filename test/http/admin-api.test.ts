@@ -59,6 +59,73 @@ describeEachMotcua('admin API', (ctx) => {
     expect((await call('nobody', 'GET', '/api/v1/users')).status).toBe(401);
   });
 
+  it('an administrator disables a user through the API: their token stops at once; again changes nothing', async () => {
+    const { call, m } = ctx();
+    const made = (await call('admin', 'POST', '/api/v1/users', { body: { name: 'Lê Văn Bình', unit: 'thanh-sen', roles: ['receiver'] } })).body;
+    const asMade = { headers: { authorization: `Bearer ${made.token}` } };
+    expect((await call('nobody', 'GET', '/api/v1/cases', asMade)).status).toBe(200);
+
+    const off = await call('admin', 'POST', `/api/v1/users/${made.user.id}/disable`);
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect(off.body).toMatchObject({ id: made.user.id, disabled: true });
+    // Authenticated a moment ago, so remembered: disabling forgets it on this server.
+    expect((await call('nobody', 'GET', '/api/v1/cases', asMade)).status).toBe(401);
+    expect((await call('admin', 'GET', `/api/v1/users/${made.user.id}`)).body).toMatchObject({ id: made.user.id, name: 'Lê Văn Bình', disabled: true });
+
+    const entries = () => m.store.read((tx) => tx.db.selectFrom('audit_entries').select(['event', 'bytes']).where('event', '=', 'user.disabled').execute());
+    expect(await entries()).toHaveLength(1);
+    expect((await call('admin', 'POST', `/api/v1/users/${made.user.id}/disable`)).status).toBe(200);
+    expect(await entries()).toHaveLength(1);
+    const [entry] = await entries();
+    expect(JSON.parse(entry!.bytes)).toMatchObject({ kind: 'user.disabled', details: { user_id: made.user.id } });
+    expect(entry!.bytes).not.toContain('Bình');
+  });
+
+  it('an administrator issues a user a new token: the old one stops, the new one works; never for a disabled user', async () => {
+    const { call, m } = ctx();
+    const made = (await call('admin', 'POST', '/api/v1/users', { body: { name: 'Trần Thị Cúc', unit: 'dong-tien', roles: ['processor'] } })).body;
+    const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    expect((await call('nobody', 'GET', '/api/v1/cases', as(made.token))).status).toBe(200);
+
+    const issued = await call('admin', 'POST', `/api/v1/users/${made.user.id}/token`);
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    expect(issued.body).toMatchObject({ user: { id: made.user.id, disabled: false }, revoked: 1 });
+    expect(issued.body.token).toMatch(/^mc_[A-Za-z0-9_-]{43}$/);
+    expect(issued.body.token).not.toBe(made.token);
+    expect((await call('nobody', 'GET', '/api/v1/cases', as(made.token))).status).toBe(401);
+    expect((await call('nobody', 'GET', '/api/v1/cases', as(issued.body.token))).status).toBe(200);
+    // Only the hash is kept, and the log records who and how many, not the name or the token.
+    const [entry] = await m.store.read((tx) => tx.db.selectFrom('audit_entries').select('bytes').where('event', '=', 'user.token_issued').execute());
+    expect(JSON.parse(entry!.bytes)).toMatchObject({ kind: 'user.token_issued', details: { user_id: made.user.id, revoked: 1 } });
+    expect(entry!.bytes).not.toContain(issued.body.token);
+    expect(entry!.bytes).not.toContain('Cúc');
+
+    expect((await call('admin', 'POST', `/api/v1/users/${made.user.id}/disable`)).status).toBe(200);
+    const refused = await call('admin', 'POST', `/api/v1/users/${made.user.id}/token`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'conflict' });
+    expect(refused.body.detail).toContain('create a new user');
+  });
+
+  it('user routes: 404 for an unknown user, 409 for disabling oneself, 403 for others than admins, 401 for strangers', async () => {
+    const { call, userIds } = ctx();
+    for (const [method, suffix] of [['GET', ''], ['POST', '/disable'], ['POST', '/token']] as const) {
+      const r = await call('admin', method, `/api/v1/users/u_nobody${suffix}`);
+      expect(r.status, `${method} ${suffix}`).toBe(404);
+      expect(r.body.detail).toContain('lists the users');
+      for (const who of ['receiver', 'auditor', 'province'] as const) {
+        expect((await call(who, method, `/api/v1/users/${userIds.receiver2}${suffix}`)).status, `${who} ${method} ${suffix}`).toBe(403);
+      }
+      expect((await call('nobody', method, `/api/v1/users/${userIds.receiver2}${suffix}`)).status).toBe(401);
+    }
+    const self = await call('admin', 'POST', `/api/v1/users/${userIds.admin}/disable`);
+    expect(self.status).toBe(409);
+    expect(self.body.detail).toContain('another administrator');
+    // Nothing changed: the refused requests above disabled nobody.
+    expect((await call('receiver2', 'GET', '/api/v1/cases')).status).toBe(200);
+    expect((await call('admin', 'GET', '/api/v1/users')).status).toBe(200);
+  });
+
   it('GET /units is the province with its communes', async () => {
     const { call } = ctx();
     const r = await call('receiver', 'GET', '/api/v1/units');

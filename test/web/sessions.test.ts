@@ -118,6 +118,17 @@ describeEachMotcua('web sessions', (ctx) => {
     await ctx().m.users.disable(null, ctx().userIds.leader, { requestId: 'test' });
     expect((await c.get('/ho-so')).status).toBe(303);
   });
+
+  it('ends the sessions of a user issued a new token (the old one may have leaked), not those of others', async () => {
+    const mine = createTestBrowser(ctx);
+    await mine.signIn(ctx().tokens.processor);
+    const theirs = createTestBrowser(ctx);
+    await theirs.signIn(ctx().tokens.receiver);
+    expect((await mine.get('/ho-so')).status).toBe(200);
+    await ctx().m.users.issueToken(null, ctx().userIds.processor, { requestId: 'test' });
+    expect((await mine.get('/ho-so')).status).toBe(303);
+    expect((await theirs.get('/ho-so')).status).toBe(200);
+  });
 });
 
 describe('web pages without a session', () => {

@@ -1,5 +1,5 @@
 /**
- * `motcua users add|list|disable`: manage users from the command line. On SQLite this needs the
+ * `motcua users add|list|disable|token`: manage users from the command line. On SQLite this needs the
  * server stopped (one writer process); with the server running, use the admin API instead.
  */
 import { readServerConfig } from '../../config/env.js';
@@ -10,11 +10,13 @@ import { EXIT_USAGE, type CliCommand, type CliIO } from '../io.js';
 
 const usage = `usage: motcua users add --name NAME --unit UNIT --roles ROLE[,ROLE…] [--json]
        motcua users list [--json]
-       motcua users disable USER_ID
+       motcua users disable USER_ID [--json]
+       motcua users token USER_ID [--json]
 
 add       creates a user and prints their API token (shown only this once; --json prints one JSON object with "token")
 list      lists users
 disable   disables a user and revokes their tokens
+token     issues a new API token for a user (shown only this once) and revokes their other tokens
 
 Settings (data folder, DATABASE_URL) come from the environment, as for \`motcua serve\`.`;
 
@@ -45,12 +47,12 @@ async function withMotcua<T>(io: CliIO, run: (m: Awaited<ReturnType<typeof creat
 }
 
 export const command: CliCommand = {
-  summary: 'add, list or disable users',
+  summary: 'add, list or disable users, or issue one a new token',
   usage,
   async run(args, io) {
     const [sub, ...tail] = args;
     const parsed = parseFlags(tail);
-    if (typeof parsed === 'string' || sub === undefined || !['add', 'list', 'disable'].includes(sub)) {
+    if (typeof parsed === 'string' || sub === undefined || !['add', 'list', 'disable', 'token'].includes(sub)) {
       io.err(`motcua users: ${typeof parsed === 'string' ? parsed : sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`}\n${usage}\n`);
       return EXIT_USAGE;
     }
@@ -77,8 +79,14 @@ export const command: CliCommand = {
         return 0;
       }
       if (rest.length !== 1) {
-        io.err(`motcua users disable: give exactly one user id\n${usage}\n`);
+        io.err(`motcua users ${sub}: give exactly one user id\n${usage}\n`);
         return EXIT_USAGE;
+      }
+      if (sub === 'token') {
+        const issued = await withMotcua(io, (m) => m.users.issueToken(null, rest[0]!, { requestId: 'cli' }));
+        if (json) io.out(`${JSON.stringify({ ...issued.user, token: issued.token, revoked: issued.revoked })}\n`);
+        else io.out(`new token for ${issued.user.id} (${issued.user.name}); ${issued.revoked} older token(s) revoked\ntoken (shown only now): ${issued.token}\n`);
+        return 0;
       }
       const user = await withMotcua(io, (m) => m.users.disable(null, rest[0]!, { requestId: 'cli' }));
       io.out(json ? `${JSON.stringify(user)}\n` : `disabled ${user.id} (${user.name}); their tokens no longer work\n`);

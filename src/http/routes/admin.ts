@@ -39,6 +39,51 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
     async (c) => c.json({ items: await deps.users.list(requireActor(c)) }, 200),
   );
 
+  const UserParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'u_3kX9aQ2mPz1w' }) });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/users/{id}',
+      tags: ['users'],
+      summary: 'One user (admin)',
+      security: [{ bearer: [] }],
+      request: { params: UserParam },
+      responses: { 200: { description: 'The user', content: { 'application/json': { schema: User } } }, ...problems(401, 403, 404) },
+    }),
+    async (c) => c.json(await deps.users.get(requireActor(c), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/users/{id}/disable',
+      tags: ['users'],
+      summary: 'Disable a user (admin): their tokens and web sessions stop working',
+      description: 'Takes effect at once on this server, within 5 seconds on other servers of the same PostgreSQL. Disabling a disabled user changes nothing; an administrator cannot disable their own account (409).',
+      security: [{ bearer: [] }],
+      request: { params: UserParam },
+      responses: { 200: { description: 'The user, disabled', content: { 'application/json': { schema: User } } }, ...problems(401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await deps.users.disable(requireActor(c), c.req.valid('param').id, { requestId: c.get('requestId') }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/users/{id}/token',
+      tags: ['users'],
+      summary: 'Issue a new token for a user (admin); their other tokens and web sessions stop working',
+      description: 'For a token that was lost or may have leaked. The token is in the answer and shown only this once; `revoked` says how many tokens it replaced. A disabled user gets none (409).',
+      security: [{ bearer: [] }],
+      request: { params: UserParam },
+      responses: {
+        201: { description: 'The user and their new token', content: { 'application/json': { schema: z.object({ user: User, token: z.string(), revoked: z.number().int() }) } } },
+        ...problems(401, 403, 404, 409),
+      },
+    }),
+    async (c) => c.json(await deps.users.issueToken(requireActor(c), c.req.valid('param').id, { requestId: c.get('requestId') }), 201),
+  );
+
   app.openapi(
     createRoute({
       method: 'get',
