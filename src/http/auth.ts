@@ -31,3 +31,16 @@ export function requireActor(c: Context<{ Variables: AuthVariables }>): Actor {
   if (!actor) throw new MotcuaError('unauthorized', 'Send `Authorization: Bearer <token>`; `motcua users add` prints a token.');
   return actor;
 }
+
+/** Answers 401 unless `authenticate` found an actor. */
+const signedIn: MiddlewareHandler<{ Variables: AuthVariables }> = async (c, next) => {
+  requireActor(c);
+  await next();
+};
+
+/**
+ * What a route that needs a token declares (spread into `createRoute`): the OpenAPI security
+ * requirement, and the check that runs before the request is validated, so a caller without a
+ * token gets 401, never a validation answer that describes what the route accepts.
+ */
+export const bearerOnly = { security: [{ bearer: [] }], middleware: [signedIn] };

@@ -4,6 +4,7 @@
  * request id and no stack trace.
  */
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { ErrorCodes, MotcuaError, type ErrorCode } from '../errors/index.js';
 
 export const PROBLEM_TYPE_BASE = 'https://motcua.dev/problems/';
@@ -49,7 +50,19 @@ export function errorToResponse(err: unknown, c: Context, log: (line: string) =>
     const headers: Record<string, string> = err.code === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="motcua"' } : {};
     return problemResponse(err.code, err.message, err.extras, instance, headers);
   }
-  const requestId = c.res.headers.get('x-request-id') ?? c.req.header('x-request-id') ?? undefined;
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own refusals, before a route runs: a body that is not JSON, or of another type.
+    if (err.status === 415) {
+      return problemResponse('unsupportedMediaType', 'This route takes a JSON body: send it with Content-Type: application/json (each route\'s body is in /api/v1/openapi.json).', {}, instance);
+    }
+    if (err.status === 400 && err.message.includes('JSON')) {
+      return problemResponse('badRequest', 'The request body is not valid JSON; send one JSON object (an empty body is not one) with Content-Type: application/json.', {}, instance);
+    }
+    const code = (Object.keys(ErrorCodes) as ErrorCode[]).find((k) => ErrorCodes[k].status === err.status) ?? 'badRequest';
+    return problemResponse(code, err.message, {}, instance);
+  }
+  // The id the answer's x-request-id header carries, so an operator finds the logged line.
+  const requestId = (c.get('requestId') as string | undefined) ?? undefined;
   // Log the failure with context for operators; never send internals to the client.
   log(`error ${c.req.method} ${instance} request=${requestId ?? '-'}: ${err instanceof Error ? err.message : String(err)}`);
   return problemResponse('internal', 'The server failed to handle this request. It has been logged; retry later or report the request id.', requestId ? { request_id: requestId } : {}, instance);

@@ -3,7 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { UnitTree } from '../../auth/units.js';
 import { MotcuaError } from '../../errors/index.js';
 import { NewUserBody, type UserService } from '../../service/user-service.js';
-import { requireActor, type AuthVariables } from '../auth.js';
+import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
@@ -20,7 +20,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       path: '/api/v1/users',
       tags: ['users'],
       summary: 'Create a user (admin); the token is in the answer and shown only this once',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { body: { required: true, content: { 'application/json': { schema: NewUserBody } } } },
       responses: { 201: { description: 'The user and their token', content: { 'application/json': { schema: z.object({ user: User, token: z.string() }) } } }, ...problems(401, 403, 422) },
     }),
@@ -33,7 +33,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       path: '/api/v1/users',
       tags: ['users'],
       summary: 'All users (admin)',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       responses: { 200: { description: 'Users', content: { 'application/json': { schema: z.object({ items: z.array(User) }) } } }, ...problems(401, 403) },
     }),
     async (c) => c.json({ items: await deps.users.list(requireActor(c)) }, 200),
@@ -46,7 +46,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       path: '/api/v1/users/{id}',
       tags: ['users'],
       summary: 'One user (admin)',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: UserParam },
       responses: { 200: { description: 'The user', content: { 'application/json': { schema: User } } }, ...problems(401, 403, 404) },
     }),
@@ -60,7 +60,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       tags: ['users'],
       summary: 'Disable a user (admin): their tokens and web sessions stop working',
       description: 'Takes effect at once on this server, within 5 seconds on other servers of the same PostgreSQL. Disabling a disabled user changes nothing; an administrator cannot disable their own account (409).',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: UserParam },
       responses: { 200: { description: 'The user, disabled', content: { 'application/json': { schema: User } } }, ...problems(401, 403, 404, 409) },
     }),
@@ -74,7 +74,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       tags: ['users'],
       summary: 'Issue a new token for a user (admin); their other tokens and web sessions stop working',
       description: 'For a token that was lost or may have leaked. The token is in the answer and shown only this once; `revoked` says how many tokens it replaced. A disabled user gets none (409).',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: UserParam },
       responses: {
         201: { description: 'The user and their new token', content: { 'application/json': { schema: z.object({ user: User, token: z.string(), revoked: z.number().int() }) } } },
@@ -90,7 +90,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       path: '/api/v1/units',
       tags: ['units'],
       summary: 'The unit tree (province → communes)',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       responses: { 200: { description: 'The tree', content: { 'application/json': { schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } } }, ...problems(401) },
     }),
     (c) => {
@@ -106,7 +106,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       tags: ['procedures'],
       summary: 'Publish a new version of a procedure (admin); the body is the YAML',
       description: 'Answers 201 with the new version, or 422 with every finding of the checker (line:col). Running cases keep their version.',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: {
         params: z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' } }) }),
         body: { required: true, content: { 'application/yaml': { schema: z.string() }, 'text/yaml': { schema: z.string() } } },

@@ -7,7 +7,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AccessLog } from '../../service/audit-access.js';
 import type { AuditService } from '../../service/audit-service.js';
-import { requireActor, type AuthVariables } from '../auth.js';
+import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { problemResponse } from '../problem.js';
 import { problems } from '../schemas.js';
 
@@ -73,7 +73,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       path: '/api/v1/audit/public-key',
       tags: ['audit'],
       summary: 'The Ed25519 public key that signs checkpoints (PEM), for `motcua audit verify --public-key`',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       responses: { 200: text('SPKI PEM'), ...problems(401, 403) },
     }),
     async (c) => c.text(await svc.publicKey(requireActor(c)), 200),
@@ -85,7 +85,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       path: '/api/v1/audit/keys',
       tags: ['audit'],
       summary: 'Every key the log has used, oldest first (give them all to the verifier after a rotation)',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       responses: { 200: { description: 'Keys', content: { 'application/json': { schema: z.object({ items: z.array(z.object({ key_id: z.string(), public_key: z.string(), added_at: z.string(), current: z.boolean() })) }) } } }, ...problems(401, 403) },
     }),
     async (c) => c.json({ items: await svc.keys(requireActor(c)) }, 200),
@@ -97,7 +97,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       path: '/api/v1/audit/checkpoints',
       tags: ['audit'],
       summary: 'Signed checkpoints, largest first',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ limit: Limit(1000, 100), cursor: Cursor }) },
       responses: { 200: { description: 'A page of checkpoints', content: { 'application/json': { schema: z.object({ items: z.array(CheckpointItem), next_cursor: z.string().nullable() }) } } }, ...problems(400, 401, 403) },
     }),
@@ -110,7 +110,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       path: '/api/v1/audit/checkpoints/latest',
       tags: ['audit'],
       summary: 'The latest signed checkpoint, byte for byte: save it outside the system and pass it as `--checkpoint`',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       responses: { 200: text('The signed note'), ...problems(401, 403, 404) },
     }),
     async (c) => c.text(await svc.latestCheckpoint(requireActor(c)), 200),
@@ -123,7 +123,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       tags: ['audit'],
       summary: 'RFC 9162 inclusion proof of entry `seq` in the tree of the first `size` entries (default: the latest checkpoint)',
       description: 'Hashes are hex. The leaf index is seq − 1; `root` equals the base64 root of the checkpoint of that size.',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER), size: seqParam('Tree size (default: the latest checkpoint)') }) },
       responses: { 200: { description: 'The proof', content: { 'application/json': { schema: Inclusion } } }, ...problems(400, 401, 403, 404) },
     }),
@@ -140,7 +140,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       tags: ['audit'],
       summary: 'RFC 9162 consistency proof between tree sizes `from` and `to` (default: the latest checkpoint)',
       description: 'Hashes are hex. Check it against the roots of two checkpoints you hold: the later log extends the earlier one.',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ from: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER), to: seqParam('Later tree size (default: the latest checkpoint)') }) },
       responses: { 200: { description: 'The proof', content: { 'application/json': { schema: Consistency } } }, ...problems(400, 401, 403, 404) },
     }),
@@ -156,7 +156,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       path: '/api/v1/audit/entries',
       tags: ['audit'],
       summary: 'Audit entries in seq order, filtered; pages with `cursor`',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: {
         query: z.object({
           from_seq: seqParam('First seq'),
@@ -184,7 +184,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       summary: 'The audit log as JSON Lines for `motcua audit verify` (default), or CSV for spreadsheets',
       description:
         'Streams entries from_seq..to_seq (default: all) with the checkpoints among them, and ends with a checkpoint covering the last entry exported (signed now if needed). Only an export from seq 1 verifies on its own. Never re-format the JSON Lines: the verifier hashes the bytes as they are.',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl'), from_seq: seqParam('First seq (default 1)'), to_seq: seqParam('Last seq (default: all)') }) },
       responses: { 200: { description: 'The export', content: { 'application/jsonl': { schema: z.string() }, 'text/csv': { schema: z.string() } } }, ...problems(400, 401, 403) },
     }),
@@ -204,7 +204,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       tags: ['audit'],
       summary: 'Runs the offline verifier on the server, over a fresh export (a convenience: inspectors verify offline)',
       description: 'Pass a checkpoint you saved earlier as `checkpoint` (the note text, URL-encoded) to check the log still extends it. Answers 200 with the report; `ok` says whether every check held.',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ checkpoint: z.string().max(16_384).optional() }) },
       responses: { 200: { description: 'The verification report', content: { 'application/json': { schema: z.object({ ok: z.boolean() }).passthrough() } } }, ...problems(400, 401, 403) },
     }),
@@ -217,7 +217,7 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
       path: '/api/v1/audit/access',
       tags: ['audit'],
       summary: 'Who read which dossier, when, through which route; oldest first',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ case: z.string().max(64).optional(), actor: z.string().max(64).optional(), limit: Limit(1000, 100), cursor: Cursor }) },
       responses: { 200: { description: 'A page of access records', content: { 'application/json': { schema: z.object({ items: z.array(AccessItem), next_cursor: z.string().nullable() }) } } }, ...problems(400, 401, 403) },
     }),

@@ -5,7 +5,7 @@ import { MotcuaError } from '../../errors/index.js';
 import { OpenCaseBody, SendEventBody } from '../../service/case-input.js';
 import type { CaseService } from '../../service/case-service.js';
 import { validIdempotencyKey, type IdempotencyScope, type StoredResponse } from '../../service/idempotency.js';
-import { requireActor, type AuthVariables } from '../auth.js';
+import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
@@ -60,7 +60,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       path: '/api/v1/cases',
       tags: ['cases'],
       summary: 'Open a dossier (case) under the procedure version in force today',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { headers: IdempotencyHeader, body: { required: true, content: { 'application/json': { schema: OpenCaseBody } } } },
       responses: { 201: { description: 'The case, with its lookup PIN (shown only now)', content: { 'application/json': { schema: CaseView } } }, ...problems(400, 401, 403, 404, 409, 413, 422) },
     }),
@@ -78,7 +78,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       path: '/api/v1/cases',
       tags: ['cases'],
       summary: 'Cases the caller may see, newest first (or most urgent first with sort=due_at)',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: ListQuery },
       responses: { 200: { description: 'A page of cases', content: { 'application/json': { schema: z.object({ items: z.array(CaseView), next_cursor: z.string().nullable() }) } } }, ...problems(400, 401) },
     }),
@@ -96,7 +96,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       path: '/api/v1/cases/{id}',
       tags: ['cases'],
       summary: 'One case (ETag: its version)',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: IdParam },
       responses: { 200: { description: 'The case', content: { 'application/json': { schema: CaseView } } }, ...problems(401, 404) },
     }),
@@ -114,7 +114,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       tags: ['cases'],
       summary: 'Send an event (ACCEPT, REQUEST_SUPPLEMENT, …) to a case',
       description: '409 when the event is not allowed in the current state or its condition is false (the answer names the state and the allowed events); 403 when the caller lacks a role the transition allows; 422 when the input is invalid; 412 when If-Match is stale.',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: {
         params: IdParam,
         headers: IdempotencyHeader.extend({ 'if-match': z.string().max(40).optional().openapi({ param: { name: 'if-match', in: 'header' } }) }),
@@ -137,7 +137,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       path: '/api/v1/cases/{id}/history',
       tags: ['cases'],
       summary: 'Every transition of the case, oldest first',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: IdParam },
       responses: { 200: { description: 'The history', content: { 'application/json': { schema: z.object({ items: z.array(TransitionView) }) } } }, ...problems(401, 404) },
     }),
@@ -150,7 +150,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       path: '/api/v1/cases/{id}/events',
       tags: ['cases'],
       summary: 'Events the caller may send now, with their input schema',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: IdParam },
       responses: { 200: { description: 'Available events', content: { 'application/json': { schema: z.object({ items: z.array(z.object({ type: z.string(), title: z.string().nullable(), to: z.string().nullable(), input_schema: z.record(z.string(), z.unknown()) })) }) } } }, ...problems(401, 404) },
     }),

@@ -2,7 +2,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApologyBody } from '../../service/apology.js';
 import type { DeadlineService } from '../../service/deadline-service.js';
-import { requireActor, type AuthVariables } from '../auth.js';
+import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
@@ -32,7 +32,7 @@ export function registerDeadlineRoutes(app: OpenAPIHono<Env>, deadlines: Deadlin
       path: '/api/v1/cases/{id}/apology',
       tags: ['cases'],
       summary: 'Record the apology with a new appointment date (once per case; a second one is 409)',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: ApologyBody } } } },
       responses: { 201: { description: 'The apology', content: { 'application/json': { schema: Apology } } }, ...problems(401, 403, 404, 409, 422) },
     }),
@@ -45,7 +45,7 @@ export function registerDeadlineRoutes(app: OpenAPIHono<Env>, deadlines: Deadlin
       path: '/api/v1/cases/{id}/control-slip',
       tags: ['cases'],
       summary: 'The control slip: each step, who handed over and received, and whether it was early, on time or late',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: IdParam },
       responses: { 200: { description: 'The slip', content: { 'application/json': { schema: z.object({ case_id: z.string(), code: z.string(), steps: z.array(Step) }) } } }, ...problems(401, 404) },
     }),

@@ -2,7 +2,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor } from '../../auth/policy.js';
 import type { CaseReceipt } from '../../service/public-receipt.js';
-import { requireActor, type AuthVariables } from '../auth.js';
+import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { Problem } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
@@ -31,7 +31,7 @@ export function registerReceiptRoute(app: OpenAPIHono<Env>, receipt: (actor: Act
       summary: 'What the printed receipt needs: code, procedure, received and due dates, unit, officer, applicant',
       description:
         'Officers of the case\'s subtree and auditors; 404 outside. The lookup PIN is NOT here: only its keyed hash is stored, and the PIN is in the 201 reply of POST /api/v1/cases only, to be printed then.',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: {
         200: { description: 'The receipt', content: { 'application/json': { schema: Receipt } } },

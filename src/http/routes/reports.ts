@@ -7,7 +7,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { CSV_BOM } from '../../reports/index.js';
 import type { ReportService } from '../../service/report-service.js';
 import { SATISFACTION_GROUPINGS } from '../../service/report-satisfaction.js';
-import { requireActor, type AuthVariables } from '../auth.js';
+import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
@@ -58,7 +58,7 @@ export function registerReportRoutes(app: OpenAPIHono<Env>, reports: ReportServi
       summary: "The province's scorecard: every unit of the subtree scored, ranked among its siblings",
       description:
         "For each unit: each indicator's value with its numerator and denominator, its points, the group totals and the total (normally out of 100), and its rank among the units with the same parent. A unit's counts include its whole subtree. Without `phase`, each unit is scored by the phase in force for it on the last day of the period; units no phase covers are listed in `unscored`. docs/scorecard.md gives every formula.",
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ ...Period, phase: z.string().min(1).max(200).optional(), format: Format }) },
       responses: {
         200: { description: 'The scorecard', content: { 'application/json': { schema: z.record(z.string(), z.unknown()).openapi('ScorecardReport') }, ...CSV_CONTENT } },
@@ -82,7 +82,7 @@ export function registerReportRoutes(app: OpenAPIHono<Env>, reports: ReportServi
       path: '/api/v1/reports/satisfaction',
       tags: ['reports'],
       summary: 'Citizen ratings of the dossiers closed in the period, by unit, procedure or receiving officer',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: { query: z.object({ ...Period, by: z.enum(SATISFACTION_GROUPINGS).default('unit') }) },
       responses: { 200: { description: 'Counts per level, participation and satisfied share', content: { 'application/json': { schema: z.record(z.string(), z.unknown()).openapi('SatisfactionReport') } } }, ...problems(400, 401, 404) },
     }),
@@ -96,7 +96,7 @@ export function registerReportRoutes(app: OpenAPIHono<Env>, reports: ReportServi
       tags: ['reports'],
       summary: 'The tracking book (sổ theo dõi hồ sơ): one line per dossier received in the period',
       description: 'Applicants masked. JSON pages (oldest first; pass `next_cursor` back as `cursor`) or the whole book as CSV (streamed).',
-      security: [{ bearer: [] }],
+      ...bearerOnly,
       request: {
         query: z.object({
           ...Period,

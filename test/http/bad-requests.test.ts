@@ -1,0 +1,95 @@
+/**
+ * Requests a client gets wrong before any route logic runs: a body that is not JSON, a body of
+ * another type, no token. Each gets a problem+json answer that says what to do, and nothing is
+ * written.
+ */
+import { expect, it } from 'vitest';
+import { describeEachMotcua, type MotcuaContext } from './cases-fixture.js';
+
+/** Every dossier and transition in the database, to show a refused request wrote nothing. */
+async function written(ctx: MotcuaContext) {
+  return ctx.m.store.read(async (tx) => ({
+    cases: (await tx.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    transitions: (await tx.db.selectFrom('case_transitions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    users: (await tx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+  }));
+}
+
+describeEachMotcua('requests refused before a route runs', (ctx) => {
+  it('a body that is not JSON answers 400 badRequest (not 500), and writes nothing', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const before = await written(ctx());
+    const posts = [
+      ['receiver', '/api/v1/cases'],
+      ['receiver', `/api/v1/cases/${c.id}/events`],
+      ['receiver', `/api/v1/cases/${c.id}/apology`],
+      ['admin', '/api/v1/users'],
+    ] as const;
+    for (const [who, path] of posts) {
+      for (const text of ['{"procedure":', '', 'type=ACCEPT']) {
+        const r = await call(who, 'POST', path, { text, headers: { 'content-type': 'application/json' } });
+        expect(r.status, `${path} ${JSON.stringify(text)}`).toBe(400);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+        expect(r.body).toMatchObject({ code: 'badRequest', status: 400 });
+        expect(r.body.detail).toContain('Content-Type: application/json');
+      }
+    }
+    expect(await written(ctx())).toEqual(before);
+  });
+
+  it('a body of another type answers 415 unsupportedMediaType, and writes nothing', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const before = await written(ctx());
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const r = await call('receiver', 'POST', `/api/v1/cases/${c.id}/events`, { text: '{"type":"ACCEPT"}', headers: { 'content-type': type } });
+      expect(r.status, type).toBe(415);
+      expect(r.body).toMatchObject({ code: 'unsupportedMediaType' });
+      expect(r.body.detail).toContain('application/json');
+    }
+    expect(await written(ctx())).toEqual(before);
+  });
+
+  it('without a token every protected route answers 401 before it looks at the request, so its schema is not revealed', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const refused = [
+      ['POST', '/api/v1/cases', { body: {} }],
+      ['POST', `/api/v1/cases/${c.id}/events`, { body: { nonsense: true } }],
+      ['POST', '/api/v1/users', { body: { name: '' } }],
+      ['GET', '/api/v1/cases?limit=100000', {}],
+      ['GET', '/api/v1/audit/entries?from_seq=-1', {}],
+    ] as const;
+    for (const [method, path, options] of refused) {
+      const r = await call('nobody', method, path, options);
+      expect(r.status, `${method} ${path}`).toBe(401);
+      expect(r.body).toMatchObject({ code: 'unauthorized' });
+      expect(r.headers.get('www-authenticate')).toContain('Bearer');
+    }
+    // With a token, the same requests are judged on what they carry.
+    expect((await call('receiver', 'POST', `/api/v1/cases/${c.id}/events`, { body: { nonsense: true } })).status).toBe(422);
+    expect((await call('receiver', 'GET', '/api/v1/cases?limit=100000')).status).toBe(400);
+    // Routes open to all still validate for all.
+    expect((await call('nobody', 'GET', '/api/v1/calendar/due?from=yesterday&duration=3%20working%20days')).status).toBe(400);
+  });
+
+  it('an unexpected failure answers 500 with the request id of the x-request-id header, which the log line carries too', async () => {
+    const { call, m, logs } = ctx();
+    const list = m.users.list;
+    m.users.list = () => Promise.reject(new Error('the disk said no'));
+    try {
+      const r = await call('admin', 'GET', '/api/v1/users');
+      expect(r.status).toBe(500);
+      expect(r.body).toMatchObject({ code: 'internal' });
+      const id = r.headers.get('x-request-id');
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(r.body.request_id).toBe(id);
+      expect(JSON.stringify(r.body)).not.toContain('disk said no');
+      expect(logs.at(-1)).toContain(`request=${id}`);
+      expect(logs.at(-1)).toContain('the disk said no');
+    } finally {
+      m.users.list = list;
+    }
+  });
+});
