@@ -56,3 +56,11 @@ export class MotcuaError extends Error {
 export function isMotcuaError(e: unknown, code?: ErrorCode): e is MotcuaError {
   return e instanceof MotcuaError && (code === undefined || e.code === code);
 }
+
+/** Converts zod issues to field errors as clients see them: a JSON pointer and a message. */
+export function zodFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): { path: string; message: string }[] {
+  return issues.map((issue) => ({
+    path: '/' + issue.path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
+    message: issue.message,
+  }));
+}

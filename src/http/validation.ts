@@ -1,20 +1,7 @@
 /** Turns zod validation failures of route schemas into problem+json with every field error. */
 import type { z } from 'zod';
+import { zodFieldErrors } from '../errors/index.js';
 import { problemResponse } from './problem.js';
-
-/** One field error as clients see it: a JSON pointer and a message. */
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** Converts zod issues to field errors with JSON-pointer paths. */
-export function zodFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: '/' + issue.path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
-    message: issue.message,
-  }));
-}
 
 /** The default hook of the OpenAPI app: query/path junk is 400, body errors are 422. */
 export function validationHook(
@@ -22,7 +9,7 @@ export function validationHook(
   c: { req: { path: string } },
 ): Response | undefined {
   if (result.success) return undefined;
-  const errors = zodFieldErrors(result.error);
+  const errors = zodFieldErrors(result.error.issues);
   const where = result.target === 'json' ? 'body' : result.target;
   const detail = `The request ${where} is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`;
   return problemResponse(result.target === 'json' ? 'validationFailed' : 'badRequest', detail, { errors }, c.req.path);

@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical.js';
 import type { AuditEntryDraft } from '../audit/entry.js';
 import { keyedHash, maskPersonal } from '../audit/personal.js';
-import { canActOnUnit, canSeeUnit, isAuditor, type Actor } from '../auth/policy.js';
+import { canActOnUnit, canSeeUnit, isAdmin, isAuditor, type Actor } from '../auth/policy.js';
 import { compileDataSchema, inputJsonSchema, piiPaths } from '../definitions/data-schema.js';
 import type { ProcedureDefinition } from '../definitions/schema.js';
 import { startCase, step, type Effect, type EngineSnapshot, type StepRefused } from '../engine/index.js';
@@ -200,8 +200,10 @@ export async function sendEventCommand(
   // Outside the caller's subtree the case does not exist, whatever the reason.
   if (!row || !canSeeUnit(actor, row.unit_path)) throw new MotcuaError('caseNotFound', `No case '${caseId}'.`);
   if (!canActOnUnit(actor, row.unit_path)) {
-    if (isAuditor(actor)) throw new MotcuaError('forbidden', 'Auditors read dossiers but cannot change them.');
-    throw new MotcuaError('caseNotFound', `No case '${caseId}'.`);
+    // Seen (else the 404 above), so saying why is no leak: an auditor, or an administrator
+    // who reads every unit but acts only in their own.
+    if (isAuditor(actor) && !isAdmin(actor)) throw new MotcuaError('forbidden', 'Auditors read dossiers but cannot change them.');
+    throw new MotcuaError('forbidden', `You read dossiers of every unit but act only on those of unit '${actor.unitId}' and below.`);
   }
   if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
     throw new MotcuaError('preconditionFailed', `The case is at version ${row.version}, not ${opts.ifMatch}; reload it and decide again.`, { current_version: row.version });

@@ -2,7 +2,7 @@
  * The case service: what officers do all day, as commands (one transaction each) and queries.
  * HTTP, the web pages and the CLI call this; nothing else touches case rows.
  */
-import type { Actor } from '../auth/policy.js';
+import { canActOnUnit, type Actor } from '../auth/policy.js';
 import { availableEvents, type EngineSnapshot } from '../engine/index.js';
 import type { CaseRow, Tx } from '../storage/index.js';
 import type { OpenCaseInput, SendEventInput } from './case-input.js';
@@ -96,7 +96,7 @@ export function createCaseService(deps: ServiceDeps): CaseService {
 
     async events(actor, id) {
       const row = await deps.store.read((tx) => visibleCase(tx, actor, id));
-      if (row.closed_at !== null) return [];
+      if (row.closed_at !== null || !canActOnUnit(actor, row.unit_path)) return [];
       const def = await definitionOf(deps, row);
       const list = availableEvents(def, JSON.parse(row.snapshot) as EngineSnapshot, { id: actor.id, roles: actor.roles });
       return list.map((e) => ({ type: e.type, title: e.title, to: e.to, input_schema: e.inputSchema }));

@@ -1,5 +1,5 @@
 /** A case row as clients see it. */
-import type { Actor } from '../auth/policy.js';
+import { canActOnUnit, type Actor } from '../auth/policy.js';
 import type { ProcedureDefinition } from '../definitions/schema.js';
 import { availableEvents, type EngineSnapshot } from '../engine/index.js';
 import type { CaseRow } from '../storage/index.js';
@@ -53,12 +53,15 @@ export function topState(snapshot: EngineSnapshot): string {
   return typeof snapshot.value === 'string' ? snapshot.value : (Object.keys(snapshot.value)[0] ?? '');
 }
 
-/** Builds the view; `available_events` lists what this actor may send now (roles only; guards are checked on send). */
+/**
+ * Builds the view; `available_events` lists what this actor may send now (roles and unit only;
+ * guards are checked on send): none for one who only reads here (auditors, admins elsewhere).
+ */
 export function caseView(row: CaseRow, def: ProcedureDefinition, unitName: string, actor: Actor | null, now: Date): CaseView {
   const snapshot = JSON.parse(row.snapshot) as EngineSnapshot;
   const due = row.due_at;
   const overdue = row.overdue_at !== null || (due !== null && row.closed_at === null && row.paused_since === null && new Date(due) <= now);
-  const events = actor && row.closed_at === null ? availableEvents(def, snapshot, { id: actor.id, roles: actor.roles }) : [];
+  const events = actor && row.closed_at === null && canActOnUnit(actor, row.unit_path) ? availableEvents(def, snapshot, { id: actor.id, roles: actor.roles }) : [];
   return {
     id: row.id,
     code: row.code,

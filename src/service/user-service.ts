@@ -8,7 +8,7 @@ import type { Actor } from '../auth/policy.js';
 import { isAdmin, SystemRoles } from '../auth/policy.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
 import type { UnitTree } from '../auth/units.js';
-import { MotcuaError } from '../errors/index.js';
+import { MotcuaError, zodFieldErrors } from '../errors/index.js';
 import { toDbTime, type Tx } from '../storage/index.js';
 import type { AuditEntryDraft, JsonValue } from '../audit/entry.js';
 import { appendAudit } from './audit-append.js';
@@ -55,6 +55,12 @@ export async function createUserCommand(tx: Tx, deps: ServiceDeps, by: Actor | n
   if (unknown.length > 0) {
     throw new MotcuaError('validationFailed', `Unknown role(s) ${unknown.join(', ')}; roles are admin, auditor and the roles procedures name: ${[...known].sort().join(', ')}.`, {
       errors: unknown.map((r) => ({ path: '/roles', message: `unknown role '${r}'` })),
+    });
+  }
+  const officerRoles = roles.filter((r) => r !== SystemRoles.admin && r !== SystemRoles.auditor);
+  if (roles.includes(SystemRoles.auditor) && officerRoles.length > 0) {
+    throw new MotcuaError('validationFailed', `An auditor reads every dossier and changes none, so 'auditor' cannot go with officer roles (${officerRoles.join(', ')}); create one user for each duty.`, {
+      errors: [{ path: '/roles', message: 'auditor cannot be combined with officer roles' }],
     });
   }
   const now = deps.clock.now();
@@ -150,7 +156,13 @@ export function createUserService(deps: ServiceDeps): UserService {
   return {
     async create(by, body, meta) {
       requireAdmin(by);
-      return deps.store.write((tx) => createUserCommand(tx, deps, by, body, meta));
+      // The HTTP route has checked this already; the command line and the demo seed have not.
+      const parsed = NewUserBody.safeParse(body);
+      if (!parsed.success) {
+        const errors = zodFieldErrors(parsed.error.issues);
+        throw new MotcuaError('validationFailed', `The user is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+      }
+      return deps.store.write((tx) => createUserCommand(tx, deps, by, parsed.data, meta));
     },
     async list(by) {
       requireAdmin(by);

@@ -71,6 +71,20 @@ describe('motcua users', () => {
     const role = capture();
     expect(await main(['users', 'add', '--name', 'X', '--unit', 'thanh-sen', '--roles', 'wizard'], role)).toBe(1);
     expect(role.stderr).toContain('Unknown role(s) wizard');
+    // The same checks as the API: a blank name, no roles, a name too long, an auditor with officer duties.
+    for (const [name, roles, says] of [
+      ['   ', 'receiver', '/name'],
+      ['X', '', '/roles'],
+      ['X'.repeat(201), 'receiver', '/name'],
+      ['X', 'auditor,receiver', 'cannot go with officer roles'],
+    ] as const) {
+      const refused = capture();
+      expect(await main(['users', 'add', '--name', name, '--unit', 'thanh-sen', '--roles', roles], refused), `${name.slice(0, 5)} ${roles}`).toBe(1);
+      expect(refused.stderr).toContain(says);
+    }
+    const listed = capture();
+    expect(await main(['users', 'list', '--json'], listed)).toBe(0);
+    expect(JSON.parse(listed.stdout).map((u: { name: string }) => u.name)).not.toContain('X');
     expect(await main(['users', 'add', '--name', 'X'], capture())).toBe(2);
     expect(await main(['users', 'frobnicate'], capture())).toBe(2);
     expect(await main(['users', 'token'], capture())).toBe(2);

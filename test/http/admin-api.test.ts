@@ -42,6 +42,9 @@ describeEachMotcua('admin API', (ctx) => {
       { name: 'A', unit: 'thanh-sen' },
       { name: 'A', unit: 'thanh-sen', roles: ['receiver'], token: 'chosen' },
       { name: 'A', unit: 'thanh-sen', roles: [] },
+      { name: '   ', unit: 'thanh-sen', roles: ['receiver'] },
+      // An auditor changes nothing: no officer duty can go with it.
+      { name: 'A', unit: 'thanh-sen', roles: ['auditor', 'receiver'] },
     ];
     for (const body of bad) {
       const r = await call('admin', 'POST', '/api/v1/users', { body });

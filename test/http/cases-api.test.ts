@@ -225,6 +225,26 @@ describeEachMotcua('case API', (ctx) => {
     expect((await send('province', c.id, 'ACCEPT')).status).toBe(200);
   });
 
+  it('an administrator who is also an officer reads every commune but acts only in their own: elsewhere no events offered, and 403', async () => {
+    const { open, send, call, m } = ctx();
+    const both = await m.users.create(null, { name: 'Quản trị kiêm tiếp nhận', unit: 'thanh-sen', roles: ['admin', 'receiver'] }, { requestId: 'test' });
+    const as = { headers: { authorization: `Bearer ${both.token}` } };
+    const here = await open();
+    const elsewhere = await open('other');
+    const seen = await call('nobody', 'GET', `/api/v1/cases/${elsewhere.id}`, as);
+    expect(seen.status).toBe(200);
+    expect(seen.body.available_events).toEqual([]);
+    expect((await call('nobody', 'GET', `/api/v1/cases/${elsewhere.id}/events`, as)).body.items).toEqual([]);
+    const refused = await call('nobody', 'POST', `/api/v1/cases/${elsewhere.id}/events`, { ...as, body: { type: 'ACCEPT' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain("act only on those of unit 'thanh-sen'");
+    expect((await call('receiver', 'GET', `/api/v1/cases/${elsewhere.id}`)).status).toBe(404);
+    // At home the same user is a receiver like any other.
+    expect((await call('nobody', 'GET', `/api/v1/cases/${here.id}`, as)).body.available_events.map((e: { type: string }) => e.type)).toContain('ACCEPT');
+    expect((await call('nobody', 'POST', `/api/v1/cases/${here.id}/events`, { ...as, body: { type: 'ACCEPT' } })).status).toBe(200);
+    expect((await send('other', elsewhere.id, 'ACCEPT')).status).toBe(200);
+  });
+
   it('401 without a token, with a bad one, or for a disabled user, with WWW-Authenticate', async () => {
     const { call, m, open } = ctx();
     const c = await open();
