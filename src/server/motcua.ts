@@ -22,6 +22,7 @@ import { openStore, type Store } from '../storage/index.js';
 import { createCaseService, type CaseService } from '../service/case-service.js';
 import { createDeadlineService } from '../service/deadline-service.js';
 import { createSweeper, type Sweeper } from '../service/sweeper.js';
+import { createHousekeeping, type Housekeeping } from '../service/housekeeping.js';
 import { createProcedureSync, type ProcedureSync } from '../service/procedure-sync.js';
 import type { Calendars, ServiceDeps } from '../service/deps.js';
 import { loadProcedures, publishProcedure } from '../service/procedure-service.js';
@@ -56,6 +57,8 @@ export interface Motcua {
   users: UserService;
   /** Fires durable timers; `motcua serve` starts it, tests call `sweepOnce()`. */
   sweeper: Sweeper;
+  /** Forgets expired Idempotency-Keys (`motcua serve` starts it). */
+  housekeeping: Housekeeping;
   /** Picks up versions other processes published (several processes on one PostgreSQL). */
   procedureSync: ProcedureSync;
   /** The audit log's signing key, checkpointer (`motcua serve` starts it) and access records. */
@@ -169,6 +172,7 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
     });
     app.route('/', createWebApp({ service: deps, cases, users, catalog, audit: audit.service, access: audit.access, reports, scorecard, publicDesk, clientAddress }));
     const sweeper = createSweeper(deps);
+    const housekeeping = createHousekeeping(deps);
     const procedureSync = createProcedureSync(deps);
     return {
       app,
@@ -177,12 +181,14 @@ export async function createMotcua(options: MotcuaOptions): Promise<Motcua> {
       cases,
       users,
       sweeper,
+      housekeeping,
       procedureSync,
       audit,
       reports,
       publicDesk,
       close: async () => {
         await sweeper.stop();
+        await housekeeping.stop();
         await procedureSync.stop();
         await audit.checkpointer.stop();
         // The checkpoint at shutdown: every entry of this run leaves signed.

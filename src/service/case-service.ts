@@ -3,6 +3,7 @@
  * HTTP, the web pages and the CLI call this; nothing else touches case rows.
  */
 import { canActOnUnit, type Actor } from '../auth/policy.js';
+import { openText, purposeKey, sealText } from '../auth/secret-box.js';
 import { availableEvents, type EngineSnapshot } from '../engine/index.js';
 import type { CaseRow, Tx } from '../storage/index.js';
 import type { OpenCaseInput, SendEventInput } from './case-input.js';
@@ -11,7 +12,7 @@ import { caseHistory, listCaseRows, listReadsFar, visibleCase, type CaseListQuer
 import { caseView, type CaseView } from './case-view.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { definitionOf, ensureDefinitions } from './procedure-sync.js';
-import { idempotentWrite, type IdempotencyScope, type StoredResponse } from './idempotency.js';
+import { idempotentWrite, type IdempotencyScope, type StoredForm, type StoredResponse } from './idempotency.js';
 
 export interface TransitionView {
   seq: number;
@@ -44,14 +45,33 @@ export function createCaseService(deps: ServiceDeps): CaseService {
     return caseView(row, def, unitName(row.unit_id), actor, deps.clock.now());
   };
   const changeBody = (change: CaseChange, actor: Actor) => ({ case: view(change.row, actor), transition: change.transition });
+  // A retried opening must give the desk its PIN again, but the database never holds a PIN
+  // as it is (a copied file would give them away): the remembered answer keeps it encrypted.
+  const pinKey = purposeKey(deps.auditKey, 'idempotent answers: PIN');
+  const pinSealed: StoredForm = {
+    toStored: (body) => {
+      const { pin, ...rest } = body as { pin: string };
+      return { ...rest, pin_sealed: sealText(pinKey, pin) };
+    },
+    fromStored: (stored) => {
+      const { pin_sealed: sealed, ...rest } = stored as { pin_sealed?: string };
+      return { ...rest, pin: sealed === undefined ? null : openText(pinKey, sealed) };
+    },
+  };
 
   return {
     async open(actor, body, meta) {
-      return idempotentWrite(deps.store, deps.clock, meta.idempotency ?? null, async (tx) => {
-        const change = await openCaseCommand(tx, deps, actor, body, meta);
-        // The PIN is shown once, here, for the printed receipt; only its keyed hash is stored.
-        return { status: 201, body: { ...view(change.row, actor), pin: change.pin } };
-      });
+      return idempotentWrite(
+        deps.store,
+        deps.clock,
+        meta.idempotency ?? null,
+        async (tx) => {
+          const change = await openCaseCommand(tx, deps, actor, body, meta);
+          // The PIN is shown once, here, for the printed receipt; only its keyed hash is stored.
+          return { status: 201, body: { ...view(change.row, actor), pin: change.pin } };
+        },
+        pinSealed,
+      );
     },
 
     async send(actor, id, body, meta) {

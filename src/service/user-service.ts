@@ -12,6 +12,7 @@ import { MotcuaError, zodFieldErrors } from '../errors/index.js';
 import { toDbTime, type Tx } from '../storage/index.js';
 import type { AuditEntryDraft, JsonValue } from '../audit/entry.js';
 import { appendAudit } from './audit-append.js';
+import { idempotentWrite, type IdempotencyScope, type StoredForm, type StoredResponse } from './idempotency.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 
 export const NewUserBody = z.strictObject({
@@ -94,6 +95,11 @@ function toView(r: { id: string; name: string; unit_id: string; roles: string; d
 
 export interface UserService {
   create(by: Actor | null, body: NewUser, meta: RequestMeta): Promise<{ user: UserView; token: string }>;
+  /**
+   * {@link UserService.create} under an Idempotency-Key: a replay gives back the user with
+   * `token: null`, since a token is never stored (POST /users/{id}/token issues a new one).
+   */
+  createOnce(by: Actor, body: NewUser, meta: RequestMeta, scope: IdempotencyScope | null): Promise<StoredResponse>;
   list(by: Actor | null): Promise<UserView[]>;
   /** One user; 404 `notFound` when there is none. */
   get(by: Actor | null, id: string): Promise<UserView>;
@@ -136,6 +142,20 @@ function userAudit(by: Actor | null, unit: string, at: string, meta: RequestMeta
   };
 }
 
+/** A new user as the API checks it; the command line and the demo seed come here unchecked. */
+function checkedNewUser(body: NewUser): NewUser {
+  const parsed = NewUserBody.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const errors = zodFieldErrors(parsed.error.issues);
+  throw new MotcuaError('validationFailed', `The user is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+}
+
+/** A remembered creation never holds the token: only its hash is ever stored. */
+const tokenNotKept: StoredForm = {
+  toStored: (body) => ({ ...(body as object), token: null }),
+  fromStored: (stored) => stored,
+};
+
 function requireAdmin(by: Actor | null): void {
   // `null` is the operator at the command line, who holds the machine anyway.
   if (by !== null && !isAdmin(by)) throw new MotcuaError('forbidden', 'Only administrators manage users.');
@@ -156,13 +176,13 @@ export function createUserService(deps: ServiceDeps): UserService {
   return {
     async create(by, body, meta) {
       requireAdmin(by);
-      // The HTTP route has checked this already; the command line and the demo seed have not.
-      const parsed = NewUserBody.safeParse(body);
-      if (!parsed.success) {
-        const errors = zodFieldErrors(parsed.error.issues);
-        throw new MotcuaError('validationFailed', `The user is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
-      }
-      return deps.store.write((tx) => createUserCommand(tx, deps, by, parsed.data, meta));
+      const valid = checkedNewUser(body);
+      return deps.store.write((tx) => createUserCommand(tx, deps, by, valid, meta));
+    },
+    async createOnce(by, body, meta, scope) {
+      requireAdmin(by);
+      const valid = checkedNewUser(body);
+      return idempotentWrite(deps.store, deps.clock, scope, async (tx) => ({ status: 201, body: await createUserCommand(tx, deps, by, valid, meta) }), tokenNotKept);
     },
     async list(by) {
       requireAdmin(by);

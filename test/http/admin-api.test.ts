@@ -34,6 +34,26 @@ describeEachMotcua('admin API', (ctx) => {
     for (const u of list.body.items) expect(Object.keys(u).sort()).toEqual(['created_at', 'disabled', 'id', 'name', 'roles', 'unit']);
   });
 
+  it('POST /users with an Idempotency-Key creates one user; a replay answers the same user with token null, never the stored token', async () => {
+    const { call, m } = ctx();
+    const key = { 'idempotency-key': 'new-officer-1' };
+    const body = { name: 'Phan Văn Đức', unit: 'thanh-sen', roles: ['receiver'] };
+    const first = await call('admin', 'POST', '/api/v1/users', { body, headers: key });
+    expect(first.status).toBe(201);
+    expect(first.body.token).toMatch(/^mc_/);
+    const again = await call('admin', 'POST', '/api/v1/users', { body, headers: key });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotency-replayed')).toBe('true');
+    expect(again.body).toEqual({ ...first.body, token: null });
+    const named = (await call('admin', 'GET', '/api/v1/users')).body.items.filter((u: { name: string }) => u.name === 'Phan Văn Đức');
+    expect(named).toHaveLength(1);
+    const stored = await m.store.read((tx) => tx.db.selectFrom('idempotency_keys').select('response_body').where('key', '=', 'new-officer-1').execute());
+    expect(stored[0]!.response_body).not.toContain(first.body.token);
+    const other = await call('admin', 'POST', '/api/v1/users', { body: { ...body, roles: ['processor'] }, headers: key });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('idempotencyMismatch');
+  });
+
   it('POST /users answers 422 for an unknown unit, an unknown role, a missing or an extra field', async () => {
     const { call } = ctx();
     const bad = [

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { forgetExpiredKeys, IDEMPOTENCY_KEEP_MS } from '../../src/service/idempotency.js';
 import type { Store } from '../../src/storage/index.js';
 import { TAM_TRU_DATA, describeEachMotcua, type MotcuaContext } from './cases-fixture.js';
 
@@ -149,13 +150,71 @@ describeEachMotcua('Idempotency-Key', (ctx) => {
     expect(now.headers.get('idempotency-replayed')).toBeNull();
   });
 
-  it('a key that is not 1–200 printable ASCII characters answers 400', async () => {
+  it('a key that is not 1–200 visible ASCII characters answers 400, always with the same message', async () => {
     const c = ctx();
     const opened = await c.open();
     for (const bad of ['x'.repeat(201), 'khóa', 'with space']) {
       const r = await c.send('receiver', opened.id, 'ACCEPT', undefined, { 'idempotency-key': bad });
       expect(r.status, bad).toBe(400);
+      expect(r.body.detail, bad).toBe('Idempotency-Key must be 1–200 visible ASCII characters with no spaces, e.g. a UUID.');
     }
     expect(await history(c, opened.id)).toEqual(['case.opened']);
+  });
+
+  it('the PIN of a remembered opening is kept encrypted, and a replay gives it back', async () => {
+    const c = ctx();
+    const key = { 'idempotency-key': 'open-pin' };
+    const first = await c.call('receiver', 'POST', '/api/v1/cases', { body: openBody('Đào Thị Mận'), headers: key });
+    expect(first.body.pin).toMatch(/^\d{6}$/);
+    const [row] = await c.m.store.read((tx) => tx.db.selectFrom('idempotency_keys').select('response_body').where('key', '=', 'open-pin').execute());
+    expect(row!.response_body).not.toContain(`"${first.body.pin}"`);
+    expect(JSON.parse(row!.response_body!)).not.toHaveProperty('pin');
+    const again = await c.call('receiver', 'POST', '/api/v1/cases', { body: openBody('Đào Thị Mận'), headers: key });
+    expect(again.headers.get('idempotency-replayed')).toBe('true');
+    expect(again.body.pin).toBe(first.body.pin);
+    expect(again.body).toEqual(first.body);
+  });
+
+  it('a key is remembered for a day: after that it starts a new request, and housekeeping deletes the old ones', async () => {
+    const c = ctx();
+    const opened = await c.open();
+    const key = { 'idempotency-key': 'daily' };
+    expect((await c.send('receiver', opened.id, 'REQUEST_SUPPLEMENT', { reason: 'Thiếu CT01' }, key)).status).toBe(200);
+    expect((await c.send('receiver', opened.id, 'SUPPLEMENTED', undefined, { 'idempotency-key': 'later' })).status).toBe(200);
+    c.clock.advance(23 * 60 * 60 * 1000);
+    // Within the day: the other body is refused, as always.
+    expect((await c.send('receiver', opened.id, 'REQUEST_SUPPLEMENT', { reason: 'Thiếu hợp đồng' }, key)).status).toBe(422);
+    c.clock.advance(60 * 60 * 1000);
+    const fresh = await c.send('receiver', opened.id, 'REQUEST_SUPPLEMENT', { reason: 'Thiếu hợp đồng' }, key);
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('idempotency-replayed')).toBeNull();
+    expect(await history(c, opened.id)).toEqual(['case.opened', 'REQUEST_SUPPLEMENT', 'SUPPLEMENTED', 'REQUEST_SUPPLEMENT']);
+
+    const keys = async () => (await c.m.store.read((tx) => tx.db.selectFrom('idempotency_keys').select('key').orderBy('key').execute())).map((k) => k.key);
+    // 'daily' was just written again; 'later' (and the earlier tests' keys) are a day old.
+    const before = await keys();
+    expect(before).toEqual(expect.arrayContaining(['daily', 'later']));
+    expect(await c.m.housekeeping.runOnce()).toEqual({ idempotencyKeys: before.length - 1 });
+    expect(await keys()).toEqual(['daily']);
+    expect(await c.m.housekeeping.runOnce()).toEqual({ idempotencyKeys: 0 });
+  });
+
+  it('housekeeping deletes expired keys in small transactions until none is left', async () => {
+    const c = ctx();
+    const count = async () => (await c.m.store.read((tx) => tx.db.selectFrom('idempotency_keys').select('key').execute())).length;
+    // The earlier tests' keys go first, so only this test's five are left to count.
+    c.clock.advance(IDEMPOTENCY_KEEP_MS);
+    await forgetExpiredKeys(c.m.store, c.clock.now());
+    expect(await count()).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      await c.call('receiver', 'POST', '/api/v1/cases', { body: openBody(`Người ${i}`), headers: { 'idempotency-key': `batch-${i}` } });
+      c.clock.advance(1);
+    }
+    c.clock.advance(IDEMPOTENCY_KEEP_MS);
+    const commits = c.m.store.stats().committedCommands;
+    expect(await forgetExpiredKeys(c.m.store, c.clock.now(), 2)).toBe(5);
+    // Two, two, then one: three transactions, none holding the writer for more than two keys.
+    expect(c.m.store.stats().committedCommands - commits).toBe(3);
+    expect(await count()).toBe(0);
   });
 });

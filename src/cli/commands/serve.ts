@@ -23,6 +23,8 @@ export const command: CliCommand = {
     }
     // Timers that fell due while the server was down fire now, earliest first; then every second.
     m.sweeper.start(1_000);
+    // Idempotency-Keys are remembered for a day; older ones are deleted every 10 minutes.
+    m.housekeeping.start();
     // Other motcua processes on the same PostgreSQL may publish versions; look every 10 s.
     if (m.store.capabilities.multiProcess) m.procedureSync.start(10_000);
     // Signs a checkpoint when one is due (every N entries or M minutes); close() signs the last one.

@@ -4,6 +4,7 @@ import type { UnitTree } from '../../auth/units.js';
 import { MotcuaError } from '../../errors/index.js';
 import { NewUserBody, type UserService } from '../../service/user-service.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
+import { IdempotencyHeader, idempotency, reply } from '../idempotency.js';
 import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
@@ -21,10 +22,18 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       tags: ['users'],
       summary: 'Create a user (admin); the token is in the answer and shown only this once',
       ...bearerOnly,
-      request: { body: { required: true, content: { 'application/json': { schema: NewUserBody } } } },
-      responses: { 201: { description: 'The user and their token', content: { 'application/json': { schema: z.object({ user: User, token: z.string() }) } } }, ...problems(401, 403, 422) },
+      description: 'With an Idempotency-Key, a repeat of the same request creates nobody and answers with the same user and `token: null` (a token is never stored; POST /users/{id}/token issues a new one).',
+      request: { headers: IdempotencyHeader, body: { required: true, content: { 'application/json': { schema: NewUserBody } } } },
+      responses: {
+        201: { description: 'The user and their token', content: { 'application/json': { schema: z.object({ user: User, token: z.string().nullable() }) } } },
+        ...problems(400, 401, 403, 409, 422),
+      },
     }),
-    async (c) => c.json(await deps.users.create(requireActor(c), c.req.valid('json'), { requestId: c.get('requestId') }), 201),
+    async (c) => {
+      const actor = requireActor(c);
+      const body = c.req.valid('json');
+      return reply(c, await deps.users.createOnce(actor, body, { requestId: c.get('requestId') }, idempotency(c, actor.id, body))) as never;
+    },
   );
 
   app.openapi(

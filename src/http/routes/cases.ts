@@ -1,11 +1,10 @@
 /** The case API: open, read, list, send events, history, available events. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { MotcuaError } from '../../errors/index.js';
 import { OpenCaseBody, SendEventBody } from '../../service/case-input.js';
 import type { CaseService } from '../../service/case-service.js';
-import { validIdempotencyKey, type IdempotencyScope, type StoredResponse } from '../../service/idempotency.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
+import { IdempotencyHeader, idempotency, reply } from '../idempotency.js';
 import { problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
@@ -13,7 +12,6 @@ type Env = { Variables: AuthVariables };
 const CaseView = z.object({ id: z.string(), code: z.string(), version: z.number().int(), state: z.string(), status_code: z.number().int().nullable() }).passthrough().openapi('Case');
 const TransitionView = z.object({ seq: z.number().int(), event: z.string(), from: z.array(z.string()).nullable(), to: z.array(z.string()), actor_id: z.string(), role: z.string().nullable(), at: z.string(), reason: z.string().nullable() }).passthrough().openapi('Transition');
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
-const IdempotencyHeader = z.object({ 'idempotency-key': z.string().max(200).optional().openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Same key and body → the stored response is replayed.' }) });
 
 const ListQuery = z.object({
   state: z.string().max(64).optional(),
@@ -29,28 +27,11 @@ const ListQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-function idempotency(c: Context<Env>, userId: string, body: unknown): IdempotencyScope | null {
-  const key = c.req.header('idempotency-key');
-  if (key === undefined) return null;
-  if (!validIdempotencyKey(key)) throw new MotcuaError('badRequest', 'Idempotency-Key must be 1–200 printable ASCII characters.');
-  return { userId, key, request: { method: c.req.method, path: c.req.path, body } };
-}
-
 function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
   if (!m) throw new MotcuaError('badRequest', 'If-Match must be the case ETag, e.g. "3".');
   return Number(m[1]);
-}
-
-/** Sends a stored (or fresh) command response; typed routes accept it as their declared body. */
-function reply(c: Context<Env>, r: StoredResponse): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-  if (r.replayed) headers['idempotency-replayed'] = 'true';
-  const body = r.body as { version?: number; case?: { version?: number } };
-  const version = body.case?.version ?? body.version;
-  if (typeof version === 'number') headers['etag'] = `"${version}"`;
-  return c.body(JSON.stringify(r.body), r.status as 200, headers);
 }
 
 export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): void {
