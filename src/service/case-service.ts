@@ -54,8 +54,9 @@ export function createCaseService(deps: ServiceDeps): CaseService {
       return { ...rest, pin_sealed: sealText(pinKey, pin) };
     },
     fromStored: (stored) => {
-      const { pin_sealed: sealed, ...rest } = stored as { pin_sealed?: string };
-      return { ...rest, pin: sealed === undefined ? null : openText(pinKey, sealed) };
+      // Answers remembered before PINs were sealed hold it as it is (housekeeping deletes them within a day).
+      const { pin_sealed: sealed, ...rest } = stored as { pin_sealed?: string; pin?: string };
+      return { ...rest, pin: sealed === undefined ? (rest.pin ?? null) : openText(pinKey, sealed) };
     },
   };
 
