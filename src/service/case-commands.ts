@@ -193,7 +193,7 @@ export async function sendEventCommand(
   actor: Actor,
   caseId: string,
   body: SendEventInput,
-  opts: RequestMeta & { ifMatch?: number | undefined; system?: boolean },
+  opts: RequestMeta & { ifMatch?: number | readonly number[] | undefined; system?: boolean },
 ): Promise<CaseChange> {
   const now = deps.clock.now();
   const row = await loadCaseRow(tx, caseId);
@@ -205,8 +205,10 @@ export async function sendEventCommand(
     if (isAuditor(actor) && !isAdmin(actor)) throw new MotcuaError('forbidden', 'Auditors read dossiers but cannot change them.');
     throw new MotcuaError('forbidden', `You read dossiers of every unit but act only on those of unit '${actor.unitId}' and below.`);
   }
-  if (opts.ifMatch !== undefined && opts.ifMatch !== row.version) {
-    throw new MotcuaError('preconditionFailed', `The case is at version ${row.version}, not ${opts.ifMatch}; reload it and decide again.`, { current_version: row.version });
+  const wanted = typeof opts.ifMatch === 'number' ? [opts.ifMatch] : opts.ifMatch;
+  if (wanted !== undefined && !wanted.includes(row.version)) {
+    const named = wanted.length > 0 ? `not ${wanted.join(' or ')}` : 'and If-Match named no version (a weak tag never matches)';
+    throw new MotcuaError('preconditionFailed', `The case is at version ${row.version}, ${named}; reload it and decide again.`, { current_version: row.version });
   }
   const def = await definitionOf(deps, row);
   const snapshot = JSON.parse(row.snapshot) as EngineSnapshot;

@@ -28,7 +28,7 @@ export interface TransitionView {
 
 export interface CaseService {
   open(actor: Actor, body: OpenCaseInput, meta: RequestMeta & { idempotency?: IdempotencyScope | null }): Promise<StoredResponse>;
-  send(actor: Actor, id: string, body: SendEventInput, meta: RequestMeta & { ifMatch?: number | undefined; idempotency?: IdempotencyScope | null }): Promise<StoredResponse>;
+  send(actor: Actor, id: string, body: SendEventInput, meta: RequestMeta & { ifMatch?: number | readonly number[] | undefined; idempotency?: IdempotencyScope | null }): Promise<StoredResponse>;
   get(actor: Actor, id: string): Promise<CaseView>;
   list(actor: Actor, query: CaseListQuery): Promise<{ items: CaseView[]; next_cursor: string | null }>;
   history(actor: Actor, id: string): Promise<TransitionView[]>;

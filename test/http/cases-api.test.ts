@@ -165,6 +165,24 @@ describeEachMotcua('case API', (ctx) => {
     expect((await call('receiver', 'GET', `/api/v1/cases/${c.id}`)).headers.get('etag')).toBe('"2"');
   });
 
+  it('If-Match as RFC 9110 has it: a weak tag never matches, * matches the case as it is, a list matches any of its tags', async () => {
+    const { open, send, call } = ctx();
+    const c = await open();
+    const weak = await send('receiver', c.id, 'ACCEPT', undefined, { 'if-match': 'W/"1"' });
+    expect(weak.status).toBe(412);
+    expect(weak.body.detail).toContain('weak tag');
+    const huge = await send('receiver', c.id, 'ACCEPT', undefined, { 'if-match': '"99999999999999999999999"' });
+    expect(huge.status).toBe(412);
+    expect(huge.body.detail).not.toContain('e+');
+    expect((await send('receiver', c.id, 'ACCEPT', undefined, { 'if-match': '"4", "1"' })).status).toBe(200);
+    const stale = await send('processor', c.id, 'PROPOSE', { cho_o_hop_phap: true }, { 'if-match': '"1", "3"' });
+    expect(stale.status).toBe(412);
+    expect(stale.body.detail).toContain('not 1 or 3');
+    expect((await send('processor', c.id, 'PROPOSE', { cho_o_hop_phap: true }, { 'if-match': '*' })).status).toBe(200);
+    expect((await send('leader', c.id, 'APPROVE', undefined, { 'if-match': '"3", garbage' })).status).toBe(400);
+    expect((await call('receiver', 'GET', `/api/v1/cases/${c.id}`)).body.version).toBe(3);
+  });
+
   it('history lists every transition oldest first; /events lists what the caller may send now, with input schemas', async () => {
     const { open, send, call } = ctx();
     const c = await open();

@@ -27,11 +27,20 @@ const ListQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
-  if (!m) throw new MotcuaError('badRequest', 'If-Match must be the case ETag, e.g. "3".');
-  return Number(m[1]);
+/**
+ * The versions an If-Match header accepts (RFC 9110 §13.1.1): `*` accepts any (undefined), a
+ * list accepts any of its tags. Comparison is strong, so a weak tag (W/"3") matches nothing, nor
+ * does a tag that is not a version; an empty list means no version can match (412).
+ */
+function parseIfMatch(header: string | undefined): number[] | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const versions: number[] = [];
+  for (const part of header.split(',')) {
+    const m = /^\s*(W\/)?"([^"]*)"\s*$/.exec(part);
+    if (!m) throw new MotcuaError('badRequest', 'If-Match must be the case ETag, e.g. "3" (or a list of them, or *).');
+    if (m[1] === undefined && /^[1-9]\d{0,14}$/.test(m[2]!)) versions.push(Number(m[2]));
+  }
+  return versions;
 }
 
 export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): void {
@@ -98,7 +107,7 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       ...bearerOnly,
       request: {
         params: IdParam,
-        headers: IdempotencyHeader.extend({ 'if-match': z.string().max(40).optional().openapi({ param: { name: 'if-match', in: 'header' } }) }),
+        headers: IdempotencyHeader.extend({ 'if-match': z.string().max(200).optional().openapi({ param: { name: 'if-match', in: 'header' } }) }),
         body: { required: true, content: { 'application/json': { schema: SendEventBody } } },
       },
       responses: { 200: { description: 'The updated case and the transition', content: { 'application/json': { schema: z.object({ case: CaseView, transition: TransitionView }) } } }, ...problems(400, 401, 403, 404, 409, 412, 413, 422) },
