@@ -5,7 +5,8 @@
 import type { Actor } from '../auth/policy.js';
 import { canSeeUnit, visiblePathPrefix } from '../auth/policy.js';
 import { MotcuaError } from '../errors/index.js';
-import { sql } from 'kysely';
+import { createHash } from 'node:crypto';
+import { sql, type Expression } from 'kysely';
 import { subtreeBounds, toDbTime, type CaseRow, type Tx } from '../storage/index.js';
 import { NO_DUE_SORT_KEY } from '../storage/migrations/0006-worklist-index.js';
 import { loadCaseRow } from './case-load.js';
@@ -34,20 +35,46 @@ export async function visibleCase(tx: Tx, actor: Actor, id: string): Promise<Cas
 interface Cursor {
   k: string | null;
   id: string;
+  /** The listing it continues: sort and filters (see {@link listingOf}). */
+  l: string;
+}
+
+/** What a cursor belongs to: a cursor of one listing would skip or repeat cases in another. */
+function listingOf(query: CaseListQuery): string {
+  const { limit: _limit, cursor: _cursor, ...rest } = query;
+  const fields = Object.entries({ ...rest, sort: query.sort ?? 'newest', q: query.q?.trim() || undefined })
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 12);
 }
 
 function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string, listing: string): Cursor {
+  let c: Cursor | undefined;
   try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.id === 'string' && (c.k === null || typeof c.k === 'string')) return c;
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof parsed.id === 'string' && (parsed.k === null || typeof parsed.k === 'string') && typeof parsed.l === 'string') c = parsed;
   } catch {
-    // fall through to the error below
+    // c stays undefined: the error below
   }
-  throw new MotcuaError('badRequest', 'The cursor is not one this server gave out; start again without `cursor`.');
+  if (c === undefined) throw new MotcuaError('badRequest', 'The cursor is not one this server gave out; start again without `cursor`.');
+  if (c.l !== listing) {
+    throw new MotcuaError('badRequest', 'The cursor continues another listing (other sort or filters); send the same filters and sort as the page that gave it, or start again without `cursor`.');
+  }
+  return c;
+}
+
+/** `text` as a LIKE pattern that matches it literally: a backslash before `%`, `_` and itself. */
+function literal(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `column LIKE pattern` with the backslash as escape, said aloud: SQLite has no default one. */
+function like(column: Expression<string> | 'code', pattern: string) {
+  return sql<boolean>`${typeof column === 'string' ? sql.ref(column) : column} like ${pattern} escape '\\'`;
 }
 
 /**
@@ -94,19 +121,22 @@ export async function listCaseRows(
     return (q: typeof qb) => q.where('unit_path', '>=', b.from).where('unit_path', '<', b.to);
   };
   const prefix = visiblePathPrefix(actor);
-  if (prefix !== undefined) qb = within(prefix)(qb);
+  const listing = listingOf(query);
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, listing);
+  let scope = prefix;
   if (query.unit !== undefined) {
     const path = unitPath(query.unit);
-    // A unit outside the caller's reach filters to nothing rather than revealing it exists.
-    if (path === undefined || !canSeeUnit(actor, path)) return { rows: [], next: null };
-    qb = within(path)(qb);
+    // The unit's subtree within the caller's reach: a unit above the caller's own (the province,
+    // for a commune's officer) gives the caller's cases; one outside gives nothing, never a hint.
+    if (path !== undefined && canSeeUnit(actor, path)) scope = path;
+    else if (path === undefined || prefix === undefined || !prefix.startsWith(path)) return { rows: [], next: null };
   }
+  if (scope !== undefined) qb = within(scope)(qb);
   if (query.procedure !== undefined) qb = qb.where('procedure_id', '=', query.procedure);
   if (query.status !== undefined) qb = qb.where('status_code', '=', query.status);
-  // State names are identifiers, so '_' (a one-character wildcard that also matches itself) is
-  // kept: stripping it made `state=result_ready` match nothing. JSON columns are jsonb on
-  // PostgreSQL, where LIKE needs text, hence the cast.
-  if (query.state !== undefined) qb = qb.where((eb) => eb(eb.cast('state', 'text'), 'like', `%${JSON.stringify(query.state).replace(/[%\\]/g, '')}%`));
+  // The state's name in the JSON list of active states, matched literally. JSON columns are jsonb
+  // on PostgreSQL, where LIKE needs text, hence the cast.
+  if (query.state !== undefined) qb = qb.where((eb) => like(eb.cast<string>('state', 'text'), `%${literal(JSON.stringify(query.state))}%`));
   if (query.open === true) qb = qb.where('closed_at', 'is', null);
   if (query.overdue === true) {
     const at = toDbTime(now);
@@ -117,11 +147,24 @@ export async function listCaseRows(
     const q = query.q.trim();
     // A whole dossier code is looked up by the unique index alone; anything else also searches names.
     if (WHOLE_CODE.test(q)) qb = qb.where('code', '=', q);
-    else qb = qb.where((eb) => eb.or([eb('code', '=', q), eb('code', 'like', `${q.replace(/[%_]/g, '')}%`), eb(eb.cast('applicant', 'text'), 'like', `%${q.replace(/[%_"\\]/g, '')}%`)]));
+    else {
+      // Names and phone numbers are searched in the applicant's JSON text, where a quote or a
+      // backslash would be escaped: the search leaves them out. An ID number (9 or 12 digits) is
+      // searched in the dossier's data too.
+      const words = q.replace(/["\\]/g, '');
+      qb = qb.where((eb) =>
+        eb.or([
+          eb('code', '=', q),
+          like('code', `${literal(q)}%`),
+          ...(words === '' ? [] : [like(eb.cast<string>('applicant', 'text'), `%${literal(words)}%`)]),
+          ...(/^\d{9,12}$/.test(q) ? [like(eb.cast<string>('data', 'text'), `%${q}%`)] : []),
+        ]),
+      );
+    }
   }
   const byDue = query.sort === 'due_at';
-  if (query.cursor !== undefined) {
-    const c = decodeCursor(query.cursor);
+  if (cursor !== undefined) {
+    const c = cursor;
     if (byDue) {
       const k = c.k ?? NO_DUE;
       qb = qb.where((eb) => eb.or([eb(urgency, '>', k), eb.and([eb(urgency, '=', k), eb('id', '>', c.id)])]));
@@ -136,7 +179,7 @@ export async function listCaseRows(
   const rows = await qb.limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  const next = rows.length > query.limit && last ? encodeCursor({ k: byDue ? last.due_at : last.created_at, id: last.id }) : null;
+  const next = rows.length > query.limit && last ? encodeCursor({ k: byDue ? last.due_at : last.created_at, id: last.id, l: listing }) : null;
   return { rows: page, next };
 }
 

@@ -124,6 +124,25 @@ describeEachMotcua('case list', (ctx) => {
     expect(await list('auditor', 'status=3&procedure=dang-ky-tam-tru')).toEqual([...refused].sort());
   });
 
+  it('a unit above the caller\'s own lists the caller\'s cases; q matches wildcards literally and finds ID numbers', async () => {
+    const c = ctx();
+    const list = async (who: Who, q: string) => {
+      const r = await c.call(who, 'GET', `/api/v1/cases?limit=100&${q}`);
+      expect(r.status, q).toBe(200);
+      return ids(r.body.items as Listed[]).sort();
+    };
+    expect(await list('receiver', 'unit=ha-tinh')).toEqual(homeIds().sort());
+    expect(await list('other', 'unit=ha-tinh')).toEqual(ids(away).sort());
+    expect(await list('receiver', 'unit=ha-tinh&procedure=khai-bao-tam-vang')).toEqual([tamVang.id]);
+    for (const q of ['%', '_', '%25%25', 'Lê_Văn', 'L%']) expect(await list('receiver', `q=${encodeURIComponent(q)}`), q).toEqual([]);
+    expect(await list('receiver', `q=${encodeURIComponent('Lê Văn Cường 1')}`)).toEqual(home.filter((_, i) => i === 10 || i === 15).map((x) => x.id).sort());
+    // The citizen's ID number (so_dinh_danh), as the desk asks for it: every dossier of this citizen.
+    const theirs = home.map((x) => x.id).concat(ready.id).sort();
+    expect(await list('receiver', 'q=001090000001')).toEqual(theirs);
+    expect(await list('other', 'q=001090000001')).toEqual(ids(away).sort());
+    expect(await list('receiver', 'q=0010900')).toEqual([]);
+  });
+
   it('a search waits on the long-read connection, not the serving thread; a plain page does not', async (test) => {
     const c = ctx();
     if (c.kind !== 'sqlite') test.skip(); // PostgreSQL reads are asynchronous anyway
@@ -161,6 +180,16 @@ describeEachMotcua('case list', (ctx) => {
     const bad = await c.call('receiver', 'GET', '/api/v1/cases?cursor=not-a-cursor');
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('badRequest');
+    // A cursor continues the listing that gave it, never another sort or other filters.
+    const byDue = (await c.call('receiver', 'GET', '/api/v1/cases?sort=due_at&limit=2')).body.next_cursor as string;
+    const accepted = (await c.call('receiver', 'GET', '/api/v1/cases?state=processing&limit=2')).body.next_cursor as string;
+    for (const [query, cursor] of [['', byDue], ['sort=newest&', byDue], ['', accepted], ['state=received&', accepted], ['sort=due_at&q=L%C3%AA&', byDue]] as const) {
+      const r = await c.call('receiver', 'GET', `/api/v1/cases?${query}cursor=${encodeURIComponent(cursor)}`);
+      expect(r.status, query).toBe(400);
+      expect(r.body.detail).toContain('another listing');
+    }
+    expect((await c.call('receiver', 'GET', `/api/v1/cases?sort=due_at&limit=50&cursor=${encodeURIComponent(byDue)}`)).status).toBe(200);
+    expect((await c.call('receiver', 'GET', `/api/v1/cases?limit=3&state=processing&cursor=${encodeURIComponent(accepted)}`)).status).toBe(200);
     const dflt = await c.call('receiver', 'GET', '/api/v1/cases');
     expect(dflt.body.items).toHaveLength(20);
   });

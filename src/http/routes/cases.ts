@@ -17,14 +17,18 @@ const ListQuery = z.object({
   state: z.string().max(64).optional(),
   status: z.coerce.number().int().min(1).max(10).optional(),
   procedure: z.string().max(64).optional(),
-  unit: z.string().max(64).optional(),
-  q: z.string().max(100).optional(),
+  unit: z.string().max(64).optional().openapi({ description: "A unit and the units below it, within the caller's reach (a unit above the caller's own gives the caller's cases)." }),
+  q: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: "A dossier code (whole, or how it begins), part of the applicant's name or phone number, or a citizen ID number (9–12 digits) in the dossier's data. Matched literally: % and _ are plain characters." }),
   overdue: z.enum(['true', 'false']).optional(),
   open: z.enum(['true', 'false']).optional(),
   due_before: z.iso.datetime({ offset: true }).optional(),
   sort: z.enum(['newest', 'due_at']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
+  cursor: z.string().max(500).optional().openapi({ description: 'next_cursor of the previous page, sent with the same filters and sort (another listing answers 400).' }),
 });
 
 /**
