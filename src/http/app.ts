@@ -114,7 +114,21 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
 
   registerDocsRoute(app);
 
-  app.notFound((c) => problemResponse('notFound', `No route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json for the routes.`, {}, c.req.path));
+  // A path the API has, asked with a method it does not take: 405 with the methods it does.
+  let routes: { pattern: RegExp; method: string }[] | undefined;
+  const methodsFor = (path: string): string[] => {
+    routes ??= app.routes
+      .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
+      .map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}$`) }));
+    return [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].sort();
+  };
+  app.notFound((c) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length > 0) {
+      return problemResponse('methodNotAllowed', `${c.req.path} takes ${allowed.join(', ')}, not ${c.req.method}; see /api/v1/openapi.json.`, { allowed }, c.req.path, { allow: allowed.join(', ') });
+    }
+    return problemResponse('notFound', `No route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json for the routes.`, {}, c.req.path);
+  });
   app.onError((err, c) => errorToResponse(err, c, log));
   return app;
 }

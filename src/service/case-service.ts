@@ -24,6 +24,10 @@ export interface TransitionView {
   at: string;
   reason: string | null;
   comment?: string | null;
+  /** In the history: the case's unit, the procedure version, and the SHA-256 of the input with personal fields masked. */
+  unit?: string;
+  procedure_version?: number;
+  input_digest?: string | null;
 }
 
 export interface CaseService {
@@ -112,6 +116,9 @@ export function createCaseService(deps: ServiceDeps): CaseService {
         at: t.at,
         reason: t.reason,
         comment: t.comment,
+        unit: t.unit_id,
+        procedure_version: t.procedure_version,
+        input_digest: t.input_digest,
       }));
     },
 

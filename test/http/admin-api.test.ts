@@ -155,7 +155,9 @@ describeEachMotcua('admin API', (ctx) => {
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(1);
     const province = r.body.items[0];
-    expect(province).toMatchObject({ id: 'ha-tinh', level: 'province' });
+    expect(province).toMatchObject({ id: 'ha-tinh', level: 'province', parent_id: null, path: '/ha-tinh/' });
+    expect(province.children[0]).toMatchObject({ parent_id: 'ha-tinh' });
+    expect(province).not.toHaveProperty('parentId');
     const communes = province.children.map((u: { id: string }) => u.id);
     expect(communes).toEqual(expect.arrayContaining(['thanh-sen', 'thach-khe', 'dong-tien']));
     expect((await call('nobody', 'GET', '/api/v1/units')).status).toBe(401);

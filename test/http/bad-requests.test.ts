@@ -92,4 +92,23 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
       m.users.list = list;
     }
   });
+
+  it('a path the API has, asked with another method, answers 405 with Allow; an unknown path 404', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    for (const [method, path, allow] of [
+      ['DELETE', `/api/v1/cases/${c.id}`, 'GET'],
+      ['PUT', `/api/v1/cases/${c.id}`, 'GET'],
+      ['DELETE', '/api/v1/cases', 'GET, POST'],
+      ['GET', `/api/v1/users/u_x/disable`, 'POST'],
+    ] as const) {
+      const r = await call('receiver', method, path);
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get('allow')).toBe(allow);
+      expect(r.body).toMatchObject({ code: 'methodNotAllowed', allowed: allow.split(', ') });
+    }
+    const unknown = await call('receiver', 'GET', '/api/v1/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('notFound');
+  });
 });

@@ -198,6 +198,10 @@ describeEachMotcua('case API', (ctx) => {
       [4, 'ACCEPT'],
     ]);
     expect(h.body.items[0]).toMatchObject({ from: null, to: ['received'] });
+    // Each record says where and under which version it happened, and what input it carried (as a digest).
+    for (const t of h.body.items) expect(t).toMatchObject({ unit: 'thanh-sen', procedure_version: 1 });
+    expect(h.body.items[1].input_digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(h.body.items[3].input_digest).toBeNull();
     expect(h.body.items[1]).toMatchObject({ from: ['received'], to: ['awaiting_supplement'], role: 'receiver' });
     expect(h.body.items[3]).toMatchObject({ comment: 'Đủ giấy tờ' });
 

@@ -1,6 +1,6 @@
 /** Users, units and publishing procedures. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { UnitTree } from '../../auth/units.js';
+import type { UnitInfo, UnitTree } from '../../auth/units.js';
 import { MotcuaError } from '../../errors/index.js';
 import { NewUserBody, type UserService } from '../../service/user-service.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
@@ -13,6 +13,13 @@ const User = z.object({ id: z.string(), name: z.string(), unit: z.string(), role
 
 /** Publishing: the body is the YAML; the checker's findings come back with line:col. */
 export type Publisher = (actor: ReturnType<typeof requireActor>, id: string, yaml: string, requestId: string) => Promise<{ id: string; version: number; effective_from: string; warnings: unknown[] }>;
+
+type NestedUnit = UnitInfo & { children: unknown[] };
+
+/** A unit as the API spells it (snake_case, like every other field). */
+function unitJson(u: NestedUnit): Record<string, unknown> {
+  return { id: u.id, name: u.name, level: u.level, code: u.code, parent_id: u.parentId, path: u.path, children: (u.children as NestedUnit[]).map(unitJson) };
+}
 
 export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserService; units: UnitTree; publish: Publisher }): void {
   app.openapi(
@@ -104,7 +111,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
     }),
     (c) => {
       requireActor(c);
-      return c.json({ items: deps.units.nested() as unknown as Record<string, unknown>[] }, 200);
+      return c.json({ items: deps.units.nested().map(unitJson) }, 200);
     },
   );
 
