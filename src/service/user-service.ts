@@ -49,7 +49,7 @@ export async function syncUnits(tx: Tx, tree: UnitTree): Promise<void> {
 /** Creates a user and their first token, inside the caller's transaction. */
 export async function createUserCommand(tx: Tx, deps: ServiceDeps, by: Actor | null, body: NewUser, meta: RequestMeta): Promise<{ user: UserView; token: string }> {
   const unit = deps.units.get(body.unit);
-  if (!unit) throw new MotcuaError('validationFailed', `No unit '${body.unit}'; GET /api/v1/units lists the units.`, { errors: [{ path: '/unit', message: 'unknown unit' }] });
+  if (!unit) throw new MotcuaError('validationFailed', `No unit '${body.unit}'; the units are those of config/units.yaml (GET /api/v1/units lists them).`, { errors: [{ path: '/unit', message: 'unknown unit' }] });
   const roles = [...new Set(body.roles)];
   const known = knownRoles(deps.registry.ids().flatMap((id) => deps.registry.versions(id).flatMap((v) => v.definition.roles)));
   const unknown = roles.filter((r) => !known.has(r));

@@ -89,4 +89,22 @@ describe('motcua users', () => {
     expect(await main(['users', 'frobnicate'], capture())).toBe(2);
     expect(await main(['users', 'token'], capture())).toBe(2);
   });
+
+  it('takes --name=VALUE as well; while a server holds the folder it refuses and points to the admin API', async () => {
+    const io = capture();
+    expect(await main(['users', 'add', '--name=Cán bộ B', '--unit=thanh-sen', '--roles=leader', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout)).toMatchObject({ name: 'Cán bộ B', unit: 'thanh-sen', roles: ['leader'] });
+    const running = await createMotcua({ dataDir, proceduresDir: 'procedures', configDir: 'config' });
+    try {
+      const refused = capture();
+      expect(await main(['users', 'list'], refused)).toBe(1);
+      expect(refused.stderr).toContain('already using the data folder');
+      expect(refused.stderr).toContain('POST /api/v1/users/{id}/disable');
+    } finally {
+      await running.close();
+    }
+    const unknown = capture();
+    expect(await main(['users', 'add', '--name', 'X', '--unit', 'nowhere', '--roles', 'receiver'], unknown)).toBe(1);
+    expect(unknown.stderr).toContain('config/units.yaml');
+  });
 });

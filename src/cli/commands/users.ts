@@ -24,10 +24,13 @@ function parseFlags(args: string[]): { flags: Record<string, string | true>; res
   const flags: Record<string, string | true> = {};
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const arg = args[i]!;
+    // `--name=X` is the same as `--name X`.
+    const eq = /^(--(?:name|unit|roles))=(.*)$/s.exec(arg);
+    const a = eq ? eq[1]! : arg;
     if (a === '--json') flags['json'] = true;
     else if (a === '--name' || a === '--unit' || a === '--roles') {
-      const v = args[++i];
+      const v = eq ? eq[2] : args[++i];
       if (v === undefined || v.startsWith('--')) return `${a} needs a value`;
       flags[a.slice(2)] = v;
     } else if (a.startsWith('-')) return `unknown option '${a}'`;
@@ -93,7 +96,9 @@ export const command: CliCommand = {
       return 0;
     } catch (e) {
       if (isMotcuaError(e)) {
-        io.err(`motcua users ${sub}: ${e.message}\n`);
+        // The server holds the SQLite folder: the admin API does the same while it runs.
+        const hint = isMotcuaError(e, 'unavailable') && 'dataDir' in e.extras ? '\n(while the server runs, an administrator manages users through the API: POST /api/v1/users, GET /api/v1/users, POST /api/v1/users/{id}/disable, POST /api/v1/users/{id}/token)' : '';
+        io.err(`motcua users ${sub}: ${e.message}${hint}\n`);
         return 1;
       }
       throw e;
