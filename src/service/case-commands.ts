@@ -103,6 +103,24 @@ function recordedRole(actor: Actor, roles: readonly string[]): string | null {
   return roles[0] ?? (actor.id === 'system' ? 'system' : (actor.roles[0] ?? null));
 }
 
+/** Where `data` does not fit the procedure's schema, as pointers into the request body (`/data/…`). */
+function dataErrors(def: ProcedureDefinition, data: unknown): { path: string; message: string }[] {
+  return compileDataSchema(def.data as Record<string, unknown>)(data).map((e) => ({ ...e, path: `/data${e.path}` }));
+}
+
+/**
+ * The data errors an opening of `procedure` today would meet, for an answer that lists them beside
+ * the request's other faults; none when the procedure is unknown (that fault is answered alone).
+ */
+export function openingDataErrors(deps: ServiceDeps, procedure: unknown, data: unknown): { path: string; message: string }[] {
+  if (typeof procedure !== 'string' || data === null || typeof data !== 'object' || Array.isArray(data)) return [];
+  try {
+    return dataErrors(deps.registry.inForce(procedure, vnDate(deps.clock.now())).definition, data);
+  } catch {
+    return [];
+  }
+}
+
 /** Opens a case: validates, starts the machine, writes the row, its first record and audit entry. */
 export async function openCaseCommand(tx: Tx, deps: ServiceDeps, actor: Actor, body: OpenCaseInput, meta: RequestMeta): Promise<CaseChange & { pin: string }> {
   const now = deps.clock.now();
@@ -118,9 +136,9 @@ export async function openCaseCommand(tx: Tx, deps: ServiceDeps, actor: Actor, b
   if (!actor.roles.some((r) => def.roles.includes(r))) {
     throw new MotcuaError('forbidden', `Opening a '${def.id}' dossier needs one of the roles ${def.roles.join(', ')}; you have ${actor.roles.join(', ') || 'none'}.`);
   }
-  const errors = compileDataSchema(def.data as Record<string, unknown>)(body.data);
+  const errors = dataErrors(def, body.data);
   if (errors.length > 0) {
-    throw new MotcuaError('validationFailed', `The dossier data does not fit procedure '${def.id}' v${def.version}: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`, { errors });
+    throw new MotcuaError('validationFailed', `The dossier data does not fit procedure '${def.id}' v${def.version}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
   }
 
   const facts = { data: body.data, case: { channel: body.channel, ...(body.flags ?? {}) } };
@@ -220,7 +238,8 @@ export async function sendEventCommand(
     throw new MotcuaError(REFUSAL_CODES[result.code], result.message, {
       state: current,
       allowed_events: result.allowed,
-      ...(result.fieldErrors ? { errors: result.fieldErrors } : {}),
+      // Pointers into the request body, like every other field error.
+      ...(result.fieldErrors ? { errors: result.fieldErrors.map((e) => ({ ...e, path: `/input${e.path}` })) } : {}),
     });
   }
 

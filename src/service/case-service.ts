@@ -7,7 +7,7 @@ import { openText, purposeKey, sealText } from '../auth/secret-box.js';
 import { availableEvents, type EngineSnapshot } from '../engine/index.js';
 import type { CaseRow, Tx } from '../storage/index.js';
 import type { OpenCaseInput, SendEventInput } from './case-input.js';
-import { openCaseCommand, sendEventCommand, type CaseChange } from './case-commands.js';
+import { openCaseCommand, openingDataErrors, sendEventCommand, type CaseChange } from './case-commands.js';
 import { caseHistory, listCaseRows, listReadsFar, visibleCase, type CaseListQuery } from './case-queries.js';
 import { caseView, type CaseView } from './case-view.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
@@ -37,6 +37,8 @@ export interface CaseService {
   list(actor: Actor, query: CaseListQuery): Promise<{ items: CaseView[]; next_cursor: string | null }>;
   history(actor: Actor, id: string): Promise<TransitionView[]>;
   events(actor: Actor, id: string): Promise<{ type: string; title: string | null; to: string | null; input_schema: Record<string, unknown> }[]>;
+  /** Where an opening's `data` would not fit `procedure` (in force today), paths under `/data`; none for an unknown procedure. */
+  openingDataErrors(procedure: unknown, data: unknown): { path: string; message: string }[];
 }
 
 /** Creates the case service over the wired parts. */
@@ -121,6 +123,8 @@ export function createCaseService(deps: ServiceDeps): CaseService {
         input_digest: t.input_digest,
       }));
     },
+
+    openingDataErrors: (procedure, data) => openingDataErrors(deps, procedure, data),
 
     async events(actor, id) {
       const row = await deps.store.read((tx) => visibleCase(tx, actor, id));

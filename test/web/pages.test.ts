@@ -31,6 +31,11 @@ describeEachMotcua('web pages', (ctx) => {
     expect(bad.html).toMatch(/id="f-data-thoi_han_thang"[^>]*aria-invalid="true"/);
     expect(pageText(bad.html)).toContain('Không được lớn hơn 24.');
     expect(bad.html).toContain('value="Nguyễn Văn An"');
+    // A blank applicant name and a bad ID number are marked together, not one round after the other.
+    const both = await b.post('/ho-so/moi', intakeFields({ 'applicant.name': '', 'data.so_dinh_danh': '123' }));
+    expect(both.status).toBe(422);
+    expect(both.html).toMatch(/id="f-applicant-name"[^>]*aria-invalid="true"/);
+    expect(both.html).toMatch(/id="f-data-so_dinh_danh"[^>]*aria-invalid="true"/);
 
     const fields = intakeFields();
     const ok = await b.post('/ho-so/moi', fields);

@@ -6,6 +6,7 @@ import type { CaseService } from '../../service/case-service.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { IdempotencyHeader, idempotency, reply } from '../idempotency.js';
 import { problems } from '../schemas.js';
+import { bodyValidationHook } from '../validation.js';
 
 type Env = { Variables: AuthVariables };
 
@@ -64,6 +65,11 @@ export function registerCaseRoutes(app: OpenAPIHono<Env>, cases: CaseService): v
       const r = await cases.open(actor, body, { requestId: c.get('requestId'), idempotency: idempotency(c, actor.id, body) });
       return reply(c, r) as never;
     },
+    // A faulty applicant or channel is answered with the data's faults too, not one round after.
+    bodyValidationHook((raw) => {
+      const b = raw as { procedure?: unknown; data?: unknown } | null;
+      return b === null || typeof b !== 'object' ? [] : cases.openingDataErrors(b.procedure, b.data);
+    }) as never,
   );
 
   app.openapi(

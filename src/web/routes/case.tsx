@@ -183,7 +183,7 @@ export function registerCaseRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     try {
       await deps.cases.send(session.actor, id, { type, ...(Object.keys(input).length > 0 ? { input } : {}), ...(comment ? { comment } : {}) }, { ...meta(c), ifMatch: Number.isInteger(version) && version > 0 ? version : undefined });
     } catch (e) {
-      if (isMotcuaError(e, 'validationFailed')) return renderCase(c, deps, id, { openEvent: type, values: input, errors: fieldErrors(e.extras['errors'], '/input'), message: { kind: 'error', text: 'Thông tin chưa hợp lệ; xem các ô được đánh dấu.' }, status: 422 });
+      if (isMotcuaError(e, 'validationFailed')) return renderCase(c, deps, id, { openEvent: type, values: input, errors: fieldErrors(e.extras['errors']), message: { kind: 'error', text: 'Thông tin chưa hợp lệ; xem các ô được đánh dấu.' }, status: 422 });
       if (isMotcuaError(e, 'preconditionFailed') || isMotcuaError(e, 'versionConflict')) return renderCase(c, deps, id, { message: { kind: 'error', text: 'Hồ sơ vừa được người khác cập nhật. Hãy xem lại rồi thao tác lại.' }, status: 412 });
       if (isMotcuaError(e, 'eventNotAllowed')) return renderCase(c, deps, id, { openEvent: type, values: input, message: { kind: 'error', text: `Chưa thực hiện được: ${messageVn(e.message)}` }, status: 409 });
       throw e;

@@ -8,7 +8,7 @@ import type { Context, Hono } from 'hono';
 import type { Actor } from '../../auth/policy.js';
 import type { JsonSchema } from '../../definitions/data-schema.js';
 import type { ProcedureDefinition } from '../../definitions/schema.js';
-import { isMotcuaError } from '../../errors/index.js';
+import { isMotcuaError, zodFieldErrors } from '../../errors/index.js';
 import type { CaseView } from '../../service/case-view.js';
 import { OpenCaseBody } from '../../service/case-input.js';
 import { caseReceipt } from '../../service/public-receipt.js';
@@ -191,7 +191,8 @@ export function registerIntakeRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     const parsed = OpenCaseBody.safeParse(body);
     const again = (errors: FieldErrors, message: string) => c.html(<IntakePage deps={deps} c={c} actor={actor} def={def} state={state} errors={errors} message={message} />, 422);
     if (!parsed.success) {
-      const errors = fieldErrors(parsed.error.issues.map((i) => ({ path: '/' + i.path.join('/'), message: i.message })));
+      // The data's faults are marked too, so the officer corrects the whole form in one go.
+      const errors = fieldErrors([...zodFieldErrors(parsed.error.issues), ...deps.cases.openingDataErrors(def.id, state.data)]);
       return again(errors, 'Thông tin người nộp chưa hợp lệ; xem các ô được đánh dấu.');
     }
     let opened: CaseView & { pin: string };
@@ -199,7 +200,7 @@ export function registerIntakeRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
       const r = await deps.cases.open(actor, parsed.data, { ...meta(c), idempotency: { userId: actor.id, key: `web-intake-${key}`, request: parsed.data } });
       opened = r.body as CaseView & { pin: string };
     } catch (e) {
-      if (isMotcuaError(e, 'validationFailed')) return again(fieldErrors(e.extras['errors'], '/data'), 'Hồ sơ chưa hợp lệ; xem các ô được đánh dấu.');
+      if (isMotcuaError(e, 'validationFailed')) return again(fieldErrors(e.extras['errors']), 'Hồ sơ chưa hợp lệ; xem các ô được đánh dấu.');
       throw e;
     }
     let view: CaseView = opened;
