@@ -23,6 +23,7 @@ import { loadCaseRow } from './case-load.js';
 import { definitionOf } from './procedure-sync.js';
 import { writeTimers } from './timer-writes.js';
 import { resultColumns } from './report-result.js';
+import { caseSearchText } from './search-fold.js';
 
 /** One working day before the due date the case is marked nearly due (sắp trễ). */
 export const DEFAULT_WARN_BEFORE_MS = 7.5 * 60 * 60 * 1000;
@@ -165,6 +166,7 @@ export async function openCaseCommand(tx: Tx, deps: ServiceDeps, actor: Actor, b
       status_code: started.status,
       version: 1,
       applicant: JSON.stringify(body.applicant),
+      search_text: caseSearchText(body.applicant),
       data: JSON.stringify(body.data),
       channel: body.channel,
       received_at: at,

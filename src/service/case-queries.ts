@@ -10,6 +10,7 @@ import { sql, type Expression } from 'kysely';
 import { subtreeBounds, toDbTime, type CaseRow, type Tx } from '../storage/index.js';
 import { NO_DUE_SORT_KEY } from '../storage/migrations/0006-worklist-index.js';
 import { loadCaseRow } from './case-load.js';
+import { foldForSearch } from './search-fold.js';
 
 export interface CaseListQuery {
   state?: string | undefined;
@@ -148,15 +149,15 @@ export async function listCaseRows(
     // A whole dossier code is looked up by the unique index alone; anything else also searches names.
     if (WHOLE_CODE.test(q)) qb = qb.where('code', '=', q);
     else {
-      // Names and phone numbers are searched in the applicant's JSON text, where a quote or a
-      // backslash would be escaped: the search leaves them out. An ID number (9 or 12 digits) is
-      // searched in the dossier's data too.
-      const words = q.replace(/["\\]/g, '');
+      // The applicant's name, phone and ID number are searched folded (no diacritics, lower
+      // case), so "nguyen van an" finds "Nguyễn Văn An". An ID number (9 to 12 digits) is searched
+      // in the dossier's data too.
+      const folded = foldForSearch(q);
       qb = qb.where((eb) =>
         eb.or([
           eb('code', '=', q),
           like('code', `${literal(q)}%`),
-          ...(words === '' ? [] : [like(eb.cast<string>('applicant', 'text'), `%${literal(words)}%`)]),
+          ...(folded === '' ? [] : [like(eb.ref('search_text').$castTo<string>(), `%${literal(folded)}%`)]),
           ...(/^\d{9,12}$/.test(q) ? [like(eb.cast<string>('data', 'text'), `%${q}%`)] : []),
         ]),
       );

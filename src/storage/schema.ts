@@ -8,7 +8,7 @@
  * - 64-bit integers come back as JS numbers.
  * The DDL lives in src/storage/migrations/.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** An instant: `2025-11-28T09:30:00.000Z`. Write with {@link toDbTime}. */
 export type IsoTime = string;
@@ -93,6 +93,8 @@ export interface CasesTable {
   working_days_to_result: number | null;
   /** The scorecard flags of `flags` as bits (CASE_FLAG_BITS), kept in step by a trigger. */
   flag_bits: Generated<number>;
+  /** The applicant's name, phone and ID number folded for search (service/search-fold.ts). Migration 0007. */
+  search_text: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string;
   created_at: IsoTime;
   updated_at: IsoTime;

@@ -136,6 +136,12 @@ describeEachMotcua('case list', (ctx) => {
     expect(await list('receiver', 'unit=ha-tinh&procedure=khai-bao-tam-vang')).toEqual([tamVang.id]);
     for (const q of ['%', '_', '%25%25', 'Lê_Văn', 'L%']) expect(await list('receiver', `q=${encodeURIComponent(q)}`), q).toEqual([]);
     expect(await list('receiver', `q=${encodeURIComponent('Lê Văn Cường 1')}`)).toEqual(home.filter((_, i) => i === 10 || i === 15).map((x) => x.id).sort());
+    // Typed without diacritics, or in capitals, as officers often do.
+    const cuong = home.filter((_, i) => i % 5 === 0).map((x) => x.id).sort();
+    expect(await list('receiver', 'q=le%20van%20cuong')).toEqual(cuong);
+    expect(await list('receiver', `q=${encodeURIComponent('LÊ VĂN CƯỜNG')}`)).toEqual(cuong);
+    expect(await list('receiver', `q=${encodeURIComponent('  le   van  cuong ')}`)).toEqual(cuong);
+    expect(await list('auditor', 'q=do%20thi%20lan')).toEqual([tamVang.id]);
     // The citizen's ID number (so_dinh_danh), as the desk asks for it: every dossier of this citizen.
     const theirs = home.map((x) => x.id).concat(ready.id).sort();
     expect(await list('receiver', 'q=001090000001')).toEqual(theirs);

@@ -11,6 +11,7 @@ import { satisfactionSchema } from './0003-satisfaction.js';
 import { webSessions } from './0004-sessions.js';
 import { auditKeys } from './0005-audit-keys.js';
 import { worklistIndex } from './0006-worklist-index.js';
+import { caseSearch } from './0007-case-search.js';
 
 const migrations: Record<string, (caps: Capabilities) => Migration> = {
   '0001_initial': initialSchema,
@@ -19,6 +20,7 @@ const migrations: Record<string, (caps: Capabilities) => Migration> = {
   '0004_sessions': webSessions,
   '0005_audit_keys': auditKeys,
   '0006_worklist_index': worklistIndex,
+  '0007_case_search': caseSearch,
 };
 
 /** Names of all migrations, in order. */
