@@ -4,6 +4,7 @@
  */
 import type { ServiceDeps } from './deps.js';
 import { forgetExpiredKeys } from './idempotency.js';
+import { periodic } from './periodic.js';
 
 export interface HousekeepingReport {
   idempotencyKeys: number;
@@ -17,29 +18,6 @@ export interface Housekeeping {
 }
 
 export function createHousekeeping(deps: Pick<ServiceDeps, 'store' | 'clock' | 'log'>): Housekeeping {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<HousekeepingReport> | undefined;
-  const runOnce = () => {
-    running ??= (async () => ({ idempotencyKeys: await forgetExpiredKeys(deps.store, deps.clock.now()) }))().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  return {
-    runOnce,
-    start(intervalMs = 10 * 60 * 1000) {
-      if (timer) return;
-      const tick = () => {
-        runOnce().catch((e: unknown) => deps.log(`housekeeping: ${e instanceof Error ? e.message : String(e)}`));
-      };
-      tick();
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running?.catch(() => undefined);
-    },
-  };
+  const work = periodic('housekeeping', async () => ({ idempotencyKeys: await forgetExpiredKeys(deps.store, deps.clock.now()) }), deps.log);
+  return { runOnce: work.runOnce, start: (intervalMs = 10 * 60 * 1000) => work.start(intervalMs), stop: work.stop };
 }

@@ -6,6 +6,7 @@
  */
 import { claimDueTimers } from '../storage/index.js';
 import type { ServiceDeps } from './deps.js';
+import { periodic } from './periodic.js';
 import { fireTimerCommand, type FireOutcome } from './timer-fire.js';
 
 export interface SweepReport {
@@ -34,8 +35,6 @@ export interface SweeperOptions {
 export function createSweeper(deps: ServiceDeps, options: SweeperOptions = {}): Sweeper {
   const batch = options.batch ?? 500;
   const leaseMs = options.leaseMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<SweepReport> | undefined;
 
   async function round(report: SweepReport): Promise<number> {
     const claimed = await deps.store.write((tx) => claimDueTimers(tx, deps.clock.now(), batch, leaseMs));
@@ -62,28 +61,8 @@ export function createSweeper(deps: ServiceDeps, options: SweeperOptions = {}): 
     }
   }
 
-  return {
-    sweepOnce: () => {
-      running ??= sweepOnce().finally(() => {
-        running = undefined;
-      });
-      return running;
-    },
-    start(intervalMs = 1_000) {
-      if (timer) return;
-      const tick = () => {
-        this.sweepOnce().catch((e: unknown) => deps.log(`sweeper: ${e instanceof Error ? e.message : String(e)}`));
-      };
-      tick();
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running?.catch(() => undefined);
-    },
-  };
+  const work = periodic('sweeper', sweepOnce, deps.log);
+  return { sweepOnce: work.runOnce, start: (intervalMs = 1_000) => work.start(intervalMs), stop: work.stop };
 }
 
 function countKey(outcome: FireOutcome): 'fired' | 'skipped' | 'refused' {

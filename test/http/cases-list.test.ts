@@ -37,6 +37,13 @@ async function walk(c: MotcuaContext, who: Who, query: string, limit: number): P
 
 const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
 
+/** The ids (sorted) of the first 100 cases `query` lists for `who`. */
+async function listIds(c: MotcuaContext, who: Who, query: string): Promise<string[]> {
+  const r = await c.call(who, 'GET', `/api/v1/cases?limit=100&${query}`);
+  expect(r.status, query).toBe(200);
+  return ids(r.body.items as Listed[]).sort();
+}
+
 describeEachMotcua('case list', (ctx) => {
   // 30 dossiers at Thành Sen (several opened at the same instant, so the cursor must break ties),
   // 3 at Thạch Khê, one of another procedure; some accepted, some refused.
@@ -92,11 +99,7 @@ describeEachMotcua('case list', (ctx) => {
 
   it('filters by state, status, procedure, unit and q', async () => {
     const c = ctx();
-    const list = async (who: Who, q: string) => {
-      const r = await c.call(who, 'GET', `/api/v1/cases?limit=100&${q}`);
-      expect(r.status, q).toBe(200);
-      return ids(r.body.items as Listed[]).sort();
-    };
+    const list = (who: Who, q: string) => listIds(c, who, q);
     expect(await list('receiver', 'state=processing')).toEqual([...accepted].sort());
     expect(await list('receiver', 'status=4')).toEqual([...accepted].sort());
     expect(await list('receiver', 'state=refused')).toEqual([...refused].sort());
@@ -126,11 +129,7 @@ describeEachMotcua('case list', (ctx) => {
 
   it('a unit above the caller\'s own lists the caller\'s cases; q matches wildcards literally and finds ID numbers', async () => {
     const c = ctx();
-    const list = async (who: Who, q: string) => {
-      const r = await c.call(who, 'GET', `/api/v1/cases?limit=100&${q}`);
-      expect(r.status, q).toBe(200);
-      return ids(r.body.items as Listed[]).sort();
-    };
+    const list = (who: Who, q: string) => listIds(c, who, q);
     expect(await list('receiver', 'unit=ha-tinh')).toEqual(homeIds().sort());
     expect(await list('other', 'unit=ha-tinh')).toEqual(ids(away).sort());
     expect(await list('receiver', 'unit=ha-tinh&procedure=khai-bao-tam-vang')).toEqual([tamVang.id]);
