@@ -52,6 +52,8 @@ export type AppEnv = { Variables: AuthVariables };
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Creates the API application. */
 export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const log = deps.log ?? (() => {});
@@ -60,8 +62,9 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
-    // Accept a caller's id only when it is short and plain, so it is safe to log.
-    const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    // A caller's id is kept only when it is a UUID: it goes into the log and into audit entries,
+    // which can never be erased, so it must not be free text (an ID number, say).
+    const requestId = given && UUID.test(given) ? given.toLowerCase() : randomUUID();
     c.set('requestId', requestId);
     await next();
     c.res.headers.set('x-request-id', requestId);

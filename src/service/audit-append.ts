@@ -14,11 +14,12 @@ const AUDIT_COLUMNS = ['seq', 'bytes', 'leaf_hash', 'chain_hash', 'created_at', 
 
 /**
  * A free-text reason as the log keeps it: runs of 9 or more digits (ID numbers, phone numbers an
- * officer typed in) become masked hints, since hashed bytes can never be erased. Names cannot be
- * told from other words; officers are asked not to write them in reasons (docs/audit.md).
+ * officer typed in, their groups apart by spaces, dots, dashes, slashes or brackets) become
+ * masked hints, since hashed bytes can never be erased. Names cannot be told from other words;
+ * officers are asked not to write them in reasons (docs/audit.md).
  */
 export function auditReason(reason: string | null): string | null {
-  return reason === null ? null : reason.replace(/(?<![0-9])\+?[0-9][0-9 .]{7,}[0-9](?![0-9])/g, (run) => (run.replace(/\D/g, '').length >= 9 ? personalHint(run.replace(/\D/g, '')) : run));
+  return reason === null ? null : reason.replace(/(?<![0-9])\+?[0-9][0-9 .\-/()]{7,}[0-9](?![0-9])/g, (run) => (run.replace(/\D/g, '').length >= 9 ? personalHint(run.replace(/\D/g, '')) : run));
 }
 
 /**

@@ -40,9 +40,13 @@ export function meta(c: Context<WebEnv>): RequestMeta {
   return { requestId: c.get('requestId') ?? randomUUID() };
 }
 
-/** A local path to go back to after sign-in; anything else (other sites, `//host`) becomes the worklist. */
+/**
+ * A local path to go back to after sign-in; anything else becomes the worklist. Only a path of
+ * visible characters that is not `//host` or `/\\host` is kept: browsers drop tabs and line
+ * breaks from a Location, so `/<tab>/host` would have been `//host`, another site.
+ */
 export function safeNext(next: string | undefined | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/ho-so';
+  if (!next || !/^\/(?![/\\])[\x21-\x7e]*$/.test(next) || next.includes('\\')) return '/ho-so';
   return next;
 }
 

@@ -77,6 +77,9 @@ describeEachMotcua('no personal data leaves through the audit log', (ctx) => {
     // Officers type what they see; an ID number in a reason is masked before it is hashed.
     await send('receiver', a, 'REQUEST_SUPPLEMENT', { reason: 'Thiếu CCCD số 042088001234 của thành viên, gọi 0987654321 để hẹn' });
     await send('receiver', a, 'SUPPLEMENTED');
+    // However the groups of digits are set apart: dashes, slashes, brackets, spaces, dots.
+    await send('receiver', a, 'REQUEST_SUPPLEMENT', { reason: 'Gọi 0912-345-678 hoặc (+84) 912/345/679, CCCD 042-088-001-235, hẹn 12-03-2026' });
+    await send('receiver', a, 'SUPPLEMENTED');
     await send('receiver', a, 'ACCEPT');
     await send('processor', a, 'PROPOSE', { cho_o_hop_phap: true, ghi_chu: 'Đã gặp chủ hộ Lê Hoàng Cường tại nhà' });
     const apology = await t.call('receiver', 'POST', `/api/v1/cases/${a}/apology`, { body: { reason: 'Chờ xác minh chủ hộ, CCCD 042088001234', new_due_at: '2026-03-20' } });
@@ -97,6 +100,10 @@ describeEachMotcua('no personal data leaves through the audit log', (ctx) => {
     expect(exportParts(jsonl).entries.length).toBeGreaterThan(15);
     // The masked hint of the typed ID number is there instead of the number.
     expect(jsonl).toContain('Thiếu CCCD số *********234 của thành viên');
+    for (const typed of ['0912-345-678', '912/345/679', '042-088-001-235']) expect(jsonl).not.toContain(typed);
+    expect(jsonl).toContain('*******678');
+    // A date is not an ID number: it stays readable.
+    expect(jsonl).toContain('hẹn 12-03-2026');
     await exportVia(t, 'pii.csv', '?format=csv');
     const entries = await t.call('auditor', 'GET', '/api/v1/audit/entries?limit=1000');
     checkedExport(`${t.kind}-pii-entries.json`, JSON.stringify(entries.body));

@@ -4,7 +4,7 @@
  * written.
  */
 import { expect, it } from 'vitest';
-import { describeEachMotcua, type MotcuaContext } from './cases-fixture.js';
+import { TAM_TRU_DATA, describeEachMotcua, type MotcuaContext } from './cases-fixture.js';
 
 /** Every dossier and transition in the database, to show a refused request wrote nothing. */
 async function written(ctx: MotcuaContext) {
@@ -110,5 +110,19 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
     const unknown = await call('receiver', 'GET', '/api/v1/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('notFound');
+  });
+
+  it('keeps a caller\'s X-Request-Id only when it is a UUID: free text never reaches the log or the audit entries', async () => {
+    const { call, m } = ctx();
+    const chosen = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+    const kept = await call('receiver', 'POST', '/api/v1/cases', { body: { procedure: 'dang-ky-tam-tru', applicant: { name: 'An' }, data: TAM_TRU_DATA }, headers: { 'x-request-id': chosen } });
+    expect(kept.headers.get('x-request-id')).toBe(chosen);
+    const free = await call('receiver', 'POST', '/api/v1/cases', { body: { procedure: 'dang-ky-tam-tru', applicant: { name: 'An' }, data: TAM_TRU_DATA }, headers: { 'x-request-id': '001090000001' } });
+    expect(free.status).toBe(201);
+    const replaced = free.headers.get('x-request-id');
+    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+    const entries = await m.store.read((tx) => tx.db.selectFrom('audit_entries').select('bytes').where('case_id', 'in', [kept.body.id, free.body.id]).execute());
+    expect(entries.map((e) => JSON.parse(e.bytes).request_id).sort()).toEqual([chosen, replaced].sort());
+    expect(JSON.stringify(entries)).not.toContain('001090000001');
   });
 });

@@ -96,6 +96,10 @@ describeEachMotcua('web pages', (ctx) => {
     expect(missing.status).toBe(422);
     expect(missing.html).toMatch(/<details class="action" open="">\s*<summary>Yêu cầu bổ sung hồ sơ/);
     expect(missing.html).toMatch(/id="f-REQUEST_SUPPLEMENT-input-reason"[^>]*aria-invalid="true"/);
+    // The comment has the API's limit here too: nothing is recorded.
+    const long = await receiver.post(`/ho-so/${opened.id}/su-kien`, { type: 'REQUEST_SUPPLEMENT', version: '1', 'input.reason': 'Thiếu', comment: 'x'.repeat(2001) });
+    expect(long.status).toBe(422);
+    expect((await ctx().call('receiver', 'GET', `/api/v1/cases/${opened.id}`)).body.version).toBe(1);
     const done = await receiver.post(`/ho-so/${opened.id}/su-kien`, { type: 'REQUEST_SUPPLEMENT', version: '1', 'input.reason': 'Thiếu hợp đồng thuê nhà' });
     expect(done.status).toBe(303);
     const after = await receiver.get(done.location!);

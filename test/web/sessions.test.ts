@@ -91,6 +91,12 @@ describeEachMotcua('web sessions', (ctx) => {
     await b.get('/dang-nhap');
     const res = await b.post('/dang-nhap', { token: ctx().tokens.receiver, next: '//evil.example/' });
     expect(res.location).toBe('/ho-so');
+    // Browsers drop tabs and line breaks from a Location: "/<tab>/evil" would be "//evil".
+    for (const next of ['/\t/evil.example/', '/\n/evil.example/', '/\\evil.example/', '/ /evil.example', '/ho-so\\..\\']) {
+      const signedIn = await b.get(`/dang-nhap?next=${encodeURIComponent(next)}`);
+      expect(signedIn.location, JSON.stringify(next)).toBe('/ho-so');
+    }
+    expect((await b.get(`/dang-nhap?next=${encodeURIComponent('/ho-so?procedure=dang-ky-tam-tru')}`)).location).toBe('/ho-so?procedure=dang-ky-tam-tru');
   });
 
   it('ends the session at sign-out: the old cookie no longer works', async () => {
