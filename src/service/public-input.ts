@@ -32,7 +32,8 @@ export const FeedbackBody = z
       })
       .optional()
       .describe('How to reach the sender for the answer; without it the feedback is anonymous.'),
-    case_code: CaseCode.optional().describe('The dossier the feedback is about, if any.'),
+    case_code: CaseCode.optional().describe('The dossier the feedback is about, if any; counted against its unit, so its PIN must come too.'),
+    case_pin: Pin.optional().describe('The PIN of that dossier, from its receipt (required with case_code).'),
   })
   .describe('A complaint or recommendation (phản ánh, kiến nghị), opened as a case of the phan-anh-kien-nghi procedure.');
 export type FeedbackInput = z.infer<typeof FeedbackBody>;

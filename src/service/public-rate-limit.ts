@@ -1,7 +1,8 @@
 /**
- * A token bucket per client address for the public routes: `capacity` tries at once, refilled
- * at `capacity` per `windowMs`. It is what makes a 6-digit PIN safe to expose: at 10 tries a
- * minute, trying all million PINs of a dossier takes about 70 days per address.
+ * A token bucket per key for the public routes: `capacity` tries at once, refilled at `capacity`
+ * per `windowMs`. Per client address, it is what makes a 6-digit PIN safe to expose: at 10 tries
+ * a minute, trying all million PINs of a dossier takes about 70 days per address; per dossier
+ * code, counting wrong PINs only, it holds off many addresses at once.
  *
  * In memory, per process: each node of a multi-node deployment counts on its own, so the
  * reverse proxy in front of them should rate-limit the public routes too (docs/scorecard.md).
@@ -14,6 +15,8 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 export interface RateLimiter {
   /** Takes one try for `key` (a client address); refused with the seconds until the next one. */
   take(key: string): RateDecision;
+  /** Whether a try for `key` would be allowed now, taking none (for limits counted on failure only). */
+  check(key: string): RateDecision;
 }
 
 export interface RateLimitOptions {
@@ -32,6 +35,13 @@ export interface RateLimitOptions {
 
 /** The default for PIN-checking routes: 10 tries a minute per address. */
 export const PUBLIC_RATE_LIMIT = { capacity: 10, windowMs: 60_000 } as const;
+
+/**
+ * Wrong PINs per dossier code, whatever the address: 10 an hour. Many addresses together (a
+ * botnet) then need ~11 years for a dossier's million PINs; its citizen, who has the receipt,
+ * is held up at most an hour after ten wrong tries of someone else's.
+ */
+export const PIN_FAILURES_PER_CODE = { capacity: 10, windowMs: 60 * 60_000 } as const;
 
 interface Bucket {
   tokens: number;
@@ -62,7 +72,15 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     }
   };
 
+  const retryAfter = (b: Bucket): RateDecision => ({ ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) });
+
   return {
+    check(key) {
+      const b = buckets.get(key);
+      if (b === undefined) return { ok: true };
+      refill(b, clock.now().getTime());
+      return b.tokens >= 1 ? { ok: true } : retryAfter(b);
+    },
     take(key) {
       const now = clock.now().getTime();
       let b = buckets.get(key);
@@ -75,7 +93,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         b.tokens -= 1;
         return { ok: true };
       }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
+      return retryAfter(b);
     },
   };
 }

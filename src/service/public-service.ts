@@ -8,7 +8,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../auth/policy.js';
-import { MotcuaError } from '../errors/index.js';
+import { isMotcuaError, MotcuaError } from '../errors/index.js';
 import { RATING_LABELS, type RatingLevel } from '../reports/index.js';
 import { isUniqueViolation, toDbTime, type CaseRow, type Tx } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
@@ -16,7 +16,7 @@ import { openCaseCommand, pinHash } from './case-commands.js';
 import { STATUS_LABELS } from './case-view.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import type { FeedbackInput, RatingInput } from './public-input.js';
-import { createRateLimiter, PUBLIC_RATE_LIMIT, type RateLimiter } from './public-rate-limit.js';
+import { createRateLimiter, PIN_FAILURES_PER_CODE, PUBLIC_RATE_LIMIT, type RateLimiter } from './public-rate-limit.js';
 import { FEEDBACK_PROCEDURE } from './report-counters-sql.js';
 
 /**
@@ -71,6 +71,8 @@ export interface PublicServiceOptions {
   pinLimit?: { capacity: number; windowMs: number };
   /** Feedback sent per address. */
   feedbackLimit?: { capacity: number; windowMs: number };
+  /** Wrong PINs per dossier code, whatever the address. */
+  codeLimit?: { capacity: number; windowMs: number };
 }
 
 /** A stand-in hash compared when the code does not exist, so that path does the same work. */
@@ -85,16 +87,38 @@ function tooMany(retryAfterSeconds: number): MotcuaError {
   return new MotcuaError('tooManyRequests', `Too many tries from your address; wait ${retryAfterSeconds} s and try again.`, { retry_after: retryAfterSeconds });
 }
 
+function tooManyForCode(retryAfterSeconds: number): MotcuaError {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return new MotcuaError('tooManyRequests', `Too many wrong PINs for this dossier code; try again in ${minutes} min, or ask the desk that received the dossier.`, { retry_after: retryAfterSeconds });
+}
+
 /** Creates the public service. */
 export function createPublicService(deps: ServiceDeps, options: PublicServiceOptions): PublicService {
   const pinTries: RateLimiter = createRateLimiter({ ...(options.pinLimit ?? PUBLIC_RATE_LIMIT), clock: deps.clock });
   const feedbackTries: RateLimiter = createRateLimiter({ ...(options.feedbackLimit ?? PUBLIC_RATE_LIMIT), clock: deps.clock });
+  const codeFailures: RateLimiter = createRateLimiter({ ...(options.codeLimit ?? PIN_FAILURES_PER_CODE), clock: deps.clock });
   const criteria = new Set(options.ratingCriteria);
 
   const take = (limiter: RateLimiter, caller: PublicCaller): void => {
     const decision = limiter.take(caller.address);
     if (!decision.ok) throw tooMany(decision.retryAfterSeconds);
   };
+
+  /**
+   * Runs `attempt`, which confirms the PIN of `code`, within the code's budget of wrong PINs: a
+   * code out of budget is refused before any check, and a wrong PIN (or code) spends from it.
+   * A code that does not exist has a budget like any other, so the answers tell nothing apart.
+   */
+  async function withinCodeBudget<T>(code: string, attempt: () => Promise<T>): Promise<T> {
+    const budget = codeFailures.check(code);
+    if (!budget.ok) throw tooManyForCode(budget.retryAfterSeconds);
+    try {
+      return await attempt();
+    } catch (e) {
+      if (isMotcuaError(e, 'caseNotFound')) codeFailures.take(code);
+      throw e;
+    }
+  }
 
   /** The case with this code if the PIN matches; the same `notFound` otherwise. */
   async function unlock(tx: Tx, code: string, pin: string): Promise<CaseRow> {
@@ -131,11 +155,13 @@ export function createPublicService(deps: ServiceDeps, options: PublicServiceOpt
   return {
     async lookup(caller, code, pin) {
       take(pinTries, caller);
-      return deps.store.read(async (tx) => {
-        const row = await unlock(tx, code, pin);
-        const rating = await tx.db.selectFrom('ratings').select('case_id').where('case_id', '=', row.id).executeTakeFirst();
-        return view(row, rating !== undefined);
-      });
+      return withinCodeBudget(code, () =>
+        deps.store.read(async (tx) => {
+          const row = await unlock(tx, code, pin);
+          const rating = await tx.db.selectFrom('ratings').select('case_id').where('case_id', '=', row.id).executeTakeFirst();
+          return view(row, rating !== undefined);
+        }),
+      );
     },
 
     async rate(caller, code, body, meta) {
@@ -147,7 +173,7 @@ export function createPublicService(deps: ServiceDeps, options: PublicServiceOpt
         });
       }
       try {
-        return await deps.store.write(async (tx) => {
+        return await withinCodeBudget(code, () => deps.store.write(async (tx) => {
           const row = await unlock(tx, code, body.pin);
           if (row.closed_at === null) {
             const status = row.status_code === null ? '' : ` (now: ${STATUS_LABELS[row.status_code] ?? row.status_code})`;
@@ -175,7 +201,7 @@ export function createPublicService(deps: ServiceDeps, options: PublicServiceOpt
             details: { level: body.level, criteria: scores },
           });
           return { code: row.code, level: body.level, label: RATING_LABELS[body.level], criteria: scores, at };
-        });
+        }));
       } catch (e) {
         // Two ratings of the same dossier at the same moment: the database keeps one.
         if (isUniqueViolation(e)) throw alreadyRated();
@@ -189,10 +215,21 @@ export function createPublicService(deps: ServiceDeps, options: PublicServiceOpt
       if (unit === undefined) {
         throw new MotcuaError('validationFailed', `No unit '${body.unit}'; GET /api/v1/public/units lists the units.`, { errors: [{ path: '/unit', message: 'unknown unit' }] });
       }
+      // A complaint about a dossier counts against its unit's scorecard, so only the citizen who
+      // holds the receipt may name it: the code with its PIN, within the PIN budgets.
+      const about = body.case_code;
+      if (about !== undefined && body.case_pin === undefined) {
+        throw new MotcuaError('validationFailed', 'To name your dossier, give its PIN too (both are on the receipt); or leave the code out and write it in the content.', {
+          errors: [{ path: '/case_pin', message: 'is required with case_code' }],
+        });
+      }
+      if (about !== undefined) take(pinTries, caller);
       const data: Record<string, unknown> = { content: body.content, channel: 'truc_tuyen' };
       if (body.contact !== undefined) data.contact = body.contact;
       if (body.case_code !== undefined) data.case_code = body.case_code;
-      return deps.store.write(async (tx) => {
+      const send = () => deps.store.write(async (tx) => {
+        // Confirmed first: a wrong code or PIN leaves no complaint behind.
+        const target = about === undefined ? undefined : await unlock(tx, about, body.case_pin ?? '');
         // The same command as any dossier: the engine runs the complaint like every case.
         const opened = await openCaseCommand(
           tx,
@@ -207,15 +244,13 @@ export function createPublicService(deps: ServiceDeps, options: PublicServiceOpt
           },
           meta,
         );
-        if (body.case_code !== undefined) {
-          const target = await tx.db.selectFrom('cases').select(['id', 'procedure_id']).where('code', '=', body.case_code).executeTakeFirst();
-          // A code that does not exist (or another complaint) is kept in the complaint's data only.
-          if (target !== undefined && target.procedure_id !== FEEDBACK_PROCEDURE) {
-            await tx.db.insertInto('case_complaints').values({ complaint_id: opened.row.id, case_id: target.id, at: opened.row.received_at }).execute();
-          }
+        // A complaint about another complaint is kept in its data only.
+        if (target !== undefined && target.procedure_id !== FEEDBACK_PROCEDURE) {
+          await tx.db.insertInto('case_complaints').values({ complaint_id: opened.row.id, case_id: target.id, at: opened.row.received_at }).execute();
         }
         return { code: opened.row.code, pin: opened.pin, received_at: opened.row.received_at };
       });
+      return about === undefined ? send() : withinCodeBudget(about, send);
     },
 
     units() {

@@ -49,15 +49,34 @@ describeEachPublic('public feedback', (ctx) => {
     expect(item.due_at).not.toBeNull();
   });
 
-  it('links the complaint to the dossier it names, so the scorecard counts that dossier as dissatisfied', async () => {
+  it('links the complaint to the dossier it names with its PIN, so the scorecard counts that dossier as dissatisfied', async () => {
     const { open, m } = ctx();
     const dossier = await open();
-    const sent = await feedback({ unit: 'thanh-sen', content: 'Hồ sơ của tôi bị yêu cầu bổ sung nhiều lần', case_code: dossier.code }, '198.51.100.23');
-    const noSuch = await feedback({ unit: 'thanh-sen', content: 'Về hồ sơ không có', case_code: 'HT.TS-000000-0000' }, '198.51.100.23');
-    expect(noSuch.status).toBe(201);
+    const complaints = () => m.store.read((tx) => tx.db.selectFrom('cases').select('id').where('procedure_id', '=', 'phan-anh-kien-nghi').execute());
+    const before = (await complaints()).length;
+    const sent = await feedback({ unit: 'thanh-sen', content: 'Hồ sơ của tôi bị yêu cầu bổ sung nhiều lần', case_code: dossier.code, case_pin: dossier.pin }, '198.51.100.23');
+    expect(sent.status).toBe(201);
     const links = await m.store.read((tx) => tx.db.selectFrom('case_complaints').innerJoin('cases', 'cases.id', 'case_complaints.complaint_id').select(['cases.code', 'case_complaints.case_id']).execute());
     expect(links).toContainEqual({ code: sent.body.code, case_id: dossier.id });
-    expect(links.some((l) => l.code === noSuch.body.code)).toBe(false);
+    expect(await complaints()).toHaveLength(before + 1);
+  });
+
+  it('refuses to name a dossier without its PIN: anyone could otherwise lower a commune\'s scorecard', async () => {
+    const { open, m } = ctx();
+    const dossier = await open();
+    const complaints = () => m.store.read((tx) => tx.db.selectFrom('cases').select('id').where('procedure_id', '=', 'phan-anh-kien-nghi').execute());
+    const before = (await complaints()).length;
+    const bare = await feedback({ unit: 'thanh-sen', content: 'x', case_code: dossier.code }, '198.51.100.25');
+    expect(bare.status).toBe(422);
+    expect(bare.body.errors).toEqual([{ path: '/case_pin', message: 'is required with case_code' }]);
+    const wrong = await feedback({ unit: 'thanh-sen', content: 'x', case_code: dossier.code, case_pin: dossier.pin === '000000' ? '000001' : '000000' }, '198.51.100.25');
+    const noSuch = await feedback({ unit: 'thanh-sen', content: 'x', case_code: 'HT.TS-000000-0000', case_pin: '123456' }, '198.51.100.25');
+    // The same answer as the lookup's, for a wrong PIN and for a code nobody has.
+    expect([wrong.status, noSuch.status]).toEqual([404, 404]);
+    expect(wrong.text).toBe(noSuch.text);
+    expect(await complaints()).toHaveLength(before);
+    const links = await m.store.read((tx) => tx.db.selectFrom('case_complaints').select('case_id').where('case_id', '=', dossier.id).execute());
+    expect(links).toEqual([]);
   });
 
   it('refuses an unknown unit (422), bad contact data (422) and oversized bodies (413)', async () => {

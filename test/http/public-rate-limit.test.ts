@@ -49,6 +49,30 @@ describeEachPublic('public rate limit', (ctx) => {
     expect(Object.fromEntries(statuses)).toEqual({ 404: 10, 429: 990 });
   });
 
+  it('counts wrong PINs per dossier code too, whatever the address: after 10 an hour the code is held, a code nobody has alike', async () => {
+    const { call, open, clock } = ctx();
+    const c = await open();
+    const other = await open();
+    const lookup = (code: string, pin: string, i: number) => call('citizen', 'GET', `/api/v1/public/cases/${code}?pin=${pin}`, { client: `203.0.113.${i}` });
+    const wrong = c.pin === '000000' ? '000001' : '000000';
+    for (let i = 0; i < 10; i++) expect((await lookup(c.code, wrong, i)).status).toBe(404);
+    // Ten addresses, ten wrong PINs: now even the right PIN waits, from a fresh address.
+    const held = await lookup(c.code, c.pin, 100);
+    expect(held.status).toBe(429);
+    expect(held.body.detail).toContain('wrong PINs for this dossier code');
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(300);
+    // Rating is a PIN check as well.
+    expect((await call('citizen', 'POST', `/api/v1/public/cases/${c.code}/rating`, { client: '203.0.113.101', body: { pin: c.pin, level: 'hai_long' } })).status).toBe(429);
+    expect((await lookup(other.code, other.pin, 102)).status).toBe(200);
+    // A code that does not exist is held the same way: the answers do not tell codes apart.
+    for (let i = 0; i < 10; i++) expect((await lookup('HT.TS-000000-9999', wrong, 110 + i)).status).toBe(404);
+    expect((await lookup('HT.TS-000000-9999', wrong, 130)).status).toBe(429);
+    // Right PINs spend nothing; an hour refills the budget.
+    clock.advance(6 * 60_000);
+    expect((await lookup(c.code, c.pin, 131)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await lookup(other.code, other.pin, 140 + i)).status).toBe(200);
+  });
+
   it('limits feedback per address too', async () => {
     const { call } = ctx();
     const send = () => call('citizen', 'POST', '/api/v1/public/feedback', { client: '192.0.2.30', body: { unit: 'thanh-sen', content: 'Góp ý' } });

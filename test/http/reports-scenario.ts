@@ -59,7 +59,7 @@ export async function playMarch(ctx: PublicContext): Promise<Scenario> {
   await send('other', t, 'ACCEPT');
 
   at('2026-03-02 10:00');
-  const k = await complaint('K', { unit: 'thanh-sen', content: 'Hồ sơ bị yêu cầu bổ sung hai lần', contact: { name: 'Phạm Văn Dũng', phone: '0901234567' }, case_code: cases.D!.code });
+  const k = await complaint('K', { unit: 'thanh-sen', content: 'Hồ sơ bị yêu cầu bổ sung hai lần', contact: { name: 'Phạm Văn Dũng', phone: '0901234567' }, case_code: cases.D!.code, case_pin: cases.D!.pin });
   await send('officer', k, 'ACCEPT');
   await send('officer', k, 'FORWARD');
   await send('other', t, 'PROPOSE', { cho_o_hop_phap: true });

@@ -183,3 +183,24 @@ describeEachMotcua('web pages', (ctx) => {
     expect(pageText(page.html)).toContain('Tạo hồ sơ');
   });
 });
+
+describeEachMotcua('the public complaint form', (ctx) => {
+  it('names a dossier only with its PIN: a wrong one is marked and sends nothing, the right one links it', async () => {
+    const dossier = await ctx().open('receiver');
+    const b = createTestBrowser(ctx);
+    const form = await b.get(`/tra-cuu/phan-anh?code=${encodeURIComponent(dossier.code)}`);
+    expect(form.html).toMatch(/<input id="pin" name="pin"/);
+    const fields = { unit: 'thanh-sen', content: 'Hồ sơ chậm trả', code: dossier.code };
+    const wrong = await b.post('/tra-cuu/phan-anh', { ...fields, pin: dossier.pin === '000000' ? '000001' : '000000' });
+    expect(wrong.status).toBe(404);
+    expect(wrong.html).toMatch(/id="pin"[^>]*aria-invalid="true"/);
+    // The PIN typed is never written back into the page.
+    expect(wrong.html).not.toContain('value="00000');
+    const links = () => ctx().m.store.read((tx) => tx.db.selectFrom('case_complaints').select('case_id').where('case_id', '=', dossier.id).execute());
+    expect(await links()).toEqual([]);
+    const sent = await b.post('/tra-cuu/phan-anh', { ...fields, pin: dossier.pin });
+    expect(sent.status).toBe(201);
+    expect(pageText(sent.html)).toContain('Đã tiếp nhận phản ánh');
+    expect(await links()).toEqual([{ case_id: dossier.id }]);
+  });
+});

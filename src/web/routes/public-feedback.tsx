@@ -20,6 +20,8 @@ interface FeedbackState {
   name: string;
   phone: string;
   code: string;
+  /** Never shown back: a page with an error asks for it again. */
+  pin: string;
 }
 
 const Field = (p: { id: string; label: string; value: string; errors: FieldErrors; path: string; type?: string; hint?: string; inputmode?: 'tel' | 'numeric' }) => {
@@ -65,6 +67,7 @@ export function registerFeedbackRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
             {contentError ? <span class="error-text">{contentError}</span> : null}
           </div>
           <Field id="code" label="Mã hồ sơ liên quan (nếu có)" value={s.code} errors={errors} path="/case_code" />
+          <Field id="pin" label="Mã tra cứu (PIN) của hồ sơ đó" value="" errors={errors} path="/case_pin" inputmode="numeric" hint="In trên giấy tiếp nhận; cần khi nêu mã hồ sơ." />
           <fieldset>
             <legend>Thông tin liên hệ (không bắt buộc)</legend>
             <Field id="name" label="Họ và tên" value={s.name} errors={errors} path="/contact/name" />
@@ -82,19 +85,20 @@ export function registerFeedbackRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
   web.get('/tra-cuu/phan-anh', (c) => {
     const svc = publicOr(c, deps);
     if (!('feedback' in svc)) return svc;
-    return c.html(page(c, { unit: '', content: '', name: '', phone: '', code: (c.req.query('code') ?? '').trim().slice(0, 64) }, new Map()));
+    return c.html(page(c, { unit: '', content: '', name: '', phone: '', code: (c.req.query('code') ?? '').trim().slice(0, 64), pin: '' }, new Map()));
   });
 
   web.post('/tra-cuu/phan-anh', async (c) => {
     const svc = publicOr(c, deps);
     if (!('feedback' in svc)) return svc;
     const form = await readForm(c, deps);
-    const s: FeedbackState = { unit: text(form, 'unit'), content: text(form, 'content'), name: text(form, 'name'), phone: text(form, 'phone'), code: text(form, 'code') };
+    const s: FeedbackState = { unit: text(form, 'unit'), content: text(form, 'content'), name: text(form, 'name'), phone: text(form, 'phone'), code: text(form, 'code'), pin: text(form, 'pin') };
     const body = {
       unit: s.unit,
       content: s.content,
       ...(s.name || s.phone ? { contact: { name: s.name, phone: s.phone } } : {}),
       ...(s.code ? { case_code: s.code } : {}),
+      ...(s.pin ? { case_pin: s.pin } : {}),
     };
     const parsed = FeedbackBody.safeParse(body);
     if (!parsed.success) {
@@ -107,6 +111,10 @@ export function registerFeedbackRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     } catch (e) {
       if (isRateLimited(c, e)) return c.html(page(c, s, new Map(), TOO_MANY), 429);
       if (isMotcuaError(e, 'validationFailed')) return c.html(page(c, s, fieldErrors(e.extras['errors']), 'Phản ánh chưa gửi được; xem các ô được đánh dấu.'), 422);
+      if (isMotcuaError(e, 'caseNotFound')) {
+        const wrong = new Map([['/case_pin', 'Mã hồ sơ hoặc mã tra cứu (PIN) không đúng.']]);
+        return c.html(page(c, s, wrong, 'Không tìm thấy hồ sơ với mã và PIN này; xem lại giấy tiếp nhận, hoặc bỏ trống mã hồ sơ.'), 404);
+      }
       throw e;
     }
     return c.html(
