@@ -23,7 +23,7 @@ import { loadCaseRow } from './case-load.js';
 import { definitionOf } from './procedure-sync.js';
 import { writeTimers } from './timer-writes.js';
 import { resultColumns } from './report-result.js';
-import { caseSearchText } from './search-fold.js';
+import { caseSearchText } from '../storage/search-text.js';
 
 /** One working day before the due date the case is marked nearly due (sắp trễ). */
 export const DEFAULT_WARN_BEFORE_MS = 7.5 * 60 * 60 * 1000;

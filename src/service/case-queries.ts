@@ -6,11 +6,11 @@ import type { Actor } from '../auth/policy.js';
 import { canSeeUnit, visiblePathPrefix } from '../auth/policy.js';
 import { MotcuaError } from '../errors/index.js';
 import { createHash } from 'node:crypto';
-import { sql, type Expression } from 'kysely';
-import { subtreeBounds, toDbTime, type CaseRow, type Tx } from '../storage/index.js';
+import { sql, type Expression, type ExpressionBuilder } from 'kysely';
+import { subtreeBounds, toDbTime, type CaseRow, type Database, type Tx } from '../storage/index.js';
 import { NO_DUE_SORT_KEY } from '../storage/migrations/0006-worklist-index.js';
 import { loadCaseRow } from './case-load.js';
-import { foldForSearch } from './search-fold.js';
+import { foldForSearch } from '../storage/search-text.js';
 
 export interface CaseListQuery {
   state?: string | undefined;
@@ -150,14 +150,21 @@ export async function listCaseRows(
     if (WHOLE_CODE.test(q)) qb = qb.where('code', '=', q);
     else {
       // The applicant's name, phone and ID number are searched folded (no diacritics, lower
-      // case), so "nguyen van an" finds "Nguyễn Văn An". An ID number (9 to 12 digits) is searched
-      // in the dossier's data too.
+      // case), so "nguyen van an" finds "Nguyễn Văn An"; a phone number also by its digits alone.
+      // An ID number (9 to 12 digits) is searched in the dossier's data too.
       const folded = foldForSearch(q);
+      const digits = /^[+0-9 .()-]+$/.test(q) ? q.replace(/\D/g, '') : '';
+      // In the applicant's JSON (for cases written without search_text), quotes and backslashes
+      // would be escaped: the search leaves them out there.
+      const words = q.replace(/["\\]/g, '');
+      const searchText = (eb: ExpressionBuilder<Database, 'cases'>) => eb.ref('search_text').$castTo<string>();
       qb = qb.where((eb) =>
         eb.or([
           eb('code', '=', q),
           like('code', `${literal(q)}%`),
-          ...(folded === '' ? [] : [like(eb.ref('search_text').$castTo<string>(), `%${literal(folded)}%`)]),
+          ...(folded === '' ? [] : [like(searchText(eb), `%${literal(folded)}%`)]),
+          ...(digits.length >= 6 && digits !== folded ? [like(searchText(eb), `%${digits}%`)] : []),
+          ...(words === '' ? [] : [eb.and([eb('search_text', 'is', null), like(eb.cast<string>('applicant', 'text'), `%${literal(words)}%`)])]),
           ...(/^\d{9,12}$/.test(q) ? [like(eb.cast<string>('data', 'text'), `%${q}%`)] : []),
         ]),
       );
@@ -165,13 +172,12 @@ export async function listCaseRows(
   }
   const byDue = query.sort === 'due_at';
   if (cursor !== undefined) {
-    const c = cursor;
     if (byDue) {
-      const k = c.k ?? NO_DUE;
-      qb = qb.where((eb) => eb.or([eb(urgency, '>', k), eb.and([eb(urgency, '=', k), eb('id', '>', c.id)])]));
+      const k = cursor.k ?? NO_DUE;
+      qb = qb.where((eb) => eb.or([eb(urgency, '>', k), eb.and([eb(urgency, '=', k), eb('id', '>', cursor.id)])]));
     } else {
-      const k = c.k ?? '';
-      qb = qb.where((eb) => eb.or([eb('created_at', '<', k), eb.and([eb('created_at', '=', k), eb('id', '<', c.id)])]));
+      const k = cursor.k ?? '';
+      qb = qb.where((eb) => eb.or([eb('created_at', '<', k), eb.and([eb('created_at', '=', k), eb('id', '<', cursor.id)])]));
     }
   }
   qb = byDue

@@ -1,7 +1,9 @@
 /**
  * Applying migrations: at start (openStore, unless disabled) and by `motcua migrate`. Safe to
  * run again (applied migrations are skipped) and from several nodes at once on PostgreSQL
- * (Kysely's migrator takes a lock row first).
+ * (Kysely's migrator takes a lock row first). The pending migrations and their records run in
+ * one transaction on both databases (sqlite-store.ts tells Kysely that SQLite's DDL is
+ * transactional), so a failure leaves none of them behind.
  */
 import { Migrator, type Kysely } from 'kysely';
 import { MotcuaError } from '../errors/index.js';

@@ -13,7 +13,7 @@
 import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
 import { MotcuaError } from '../errors/index.js';
 import { sqliteCapabilities } from './capabilities.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -24,6 +24,22 @@ import { withStatementCache } from './statement-cache.js';
 import { createLongReads } from './long-reads.js';
 import { createWalCheckpointer } from './wal-checkpointer.js';
 import { emptyStats, sqliteFileName, type AuditHead, type AuditHeadMemo, type Command, type ResolvedStoreConfig, type Store } from './store.js';
+
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it does not, so its migrator
+ * would apply each statement of a migration on its own: a failure (or a kill) halfway through
+ * would leave half a migration that the next start cannot apply again. Said truly, the migrator
+ * runs the pending migrations and their records in one transaction, as on PostgreSQL.
+ */
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new (class extends SqliteAdapter {
+      override get supportsTransactionalDdl(): boolean {
+        return true;
+      }
+    })();
+  }
+}
 
 /** Opens (creating if needed) the SQLite store in `config.dataDir`. */
 export async function openSqliteStore(config: ResolvedStoreConfig): Promise<Store> {
@@ -47,7 +63,7 @@ export async function openSqliteStore(config: ResolvedStoreConfig): Promise<Stor
     // takes ~0.1 s however large the tables (a full one took 0.2 s at 100,000 cases, and grows
     // with them), as SQLite advises for `PRAGMA optimize`.
     raw.pragma('analysis_limit = 1000');
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    const db = new Kysely<Schema>({ dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(raw) }) });
     if (config.migrate) await migrateDatabase(db, sqliteCapabilities);
     // Statistics recorded when the database was nearly empty make the planner scan every timer on
     // each sweep; 0x10002 analyzes the tables whose row counts changed a lot since (cheap otherwise).

@@ -141,6 +141,7 @@ describeEachMotcua('case list', (ctx) => {
     expect(await list('receiver', `q=${encodeURIComponent('LÊ VĂN CƯỜNG')}`)).toEqual(cuong);
     expect(await list('receiver', `q=${encodeURIComponent('  le   van  cuong ')}`)).toEqual(cuong);
     expect(await list('auditor', 'q=do%20thi%20lan')).toEqual([tamVang.id]);
+
     // The citizen's ID number (so_dinh_danh), as the desk asks for it: every dossier of this citizen.
     const theirs = home.map((x) => x.id).concat(ready.id).sort();
     expect(await list('receiver', 'q=001090000001')).toEqual(theirs);
@@ -234,5 +235,18 @@ describeEachMotcua('case list', (ctx) => {
     expect(ids(r.body.items).sort()).toEqual([...accepted, ready.id].sort());
     expect((r.body.items as { overdue: boolean }[]).every((x) => x.overdue)).toBe(true);
     expect((await c.call('other', 'GET', '/api/v1/cases?overdue=true&limit=100')).body.items).toEqual([]);
+  });
+});
+
+describeEachMotcua('case search by phone, and for cases written before search_text', (ctx) => {
+  it('finds a phone number however its groups are written, and a case without search_text by its name as written', async () => {
+    const c = ctx();
+    const phoned = await c.open('receiver', { applicant: { name: 'Vũ Thị Gấm', phone: '0912 345 678' } });
+    await c.open('receiver', { applicant: { name: 'Đinh Văn Hải', phone: '0987 000 111' } });
+    for (const q of ['0912345678', '0912-345-678', '0912.345.678', '345 678']) expect(await listIds(c, 'receiver', `q=${encodeURIComponent(q)}`), q).toEqual([phoned.id]);
+    // Written by a node still on older code during an upgrade: found by the applicant's JSON.
+    await c.m.store.write((tx) => tx.db.updateTable('cases').set({ search_text: null }).where('id', '=', phoned.id).execute());
+    expect(await listIds(c, 'receiver', `q=${encodeURIComponent('Vũ Thị Gấm')}`)).toEqual([phoned.id]);
+    expect(await listIds(c, 'receiver', 'q=vu%20thi%20gam')).toEqual([]);
   });
 });

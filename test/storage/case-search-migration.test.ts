@@ -3,7 +3,7 @@
  * so a search without diacritics finds old dossiers as well as new ones.
  */
 import { Migrator } from 'kysely';
-import { expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { migrationProvider } from '../../src/storage/migrations/index.js';
 import { createStoreSite, describeEachKind } from '../support/stores.js';
 import { caseRow, insertProcedure, insertUnits } from './rows.js';
@@ -41,3 +41,39 @@ describeEachKind(
     });
   },
 );
+
+describe('a migration that fails halfway on SQLite', () => {
+  const sites: { cleanup(): Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const s of sites) await s.cleanup();
+  });
+
+  it('leaves nothing of itself: after the cause is fixed, the next run applies it whole', async () => {
+    const site = await createStoreSite('sqlite');
+    sites.push(site);
+    const store = await site.open({ migrate: false });
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.capabilities), migrationTableName: 'motcua_migrations', migrationLockTableName: 'motcua_migrations_lock' });
+    expect((await migrator.migrateTo('0006_worklist_index')).error).toBeUndefined();
+    await store.write(async (tx) => {
+      await insertUnits(tx, ['/tm/']);
+      await insertProcedure(tx);
+      await tx.db.insertInto('cases').values({ ...caseRow('c1', 'tm', '/tm/'), applicant: JSON.stringify({ name: 'Hà' }) }).execute();
+      // Not JSON: the backfill fails on it after the column was added.
+      await tx.db.insertInto('cases').values({ ...caseRow('c2', 'tm', '/tm/'), applicant: '{' }).execute();
+    });
+    const failed = await migrator.migrateToLatest();
+    expect(failed.error).toBeDefined();
+    const columns = async () => (await store.read((tx) => tx.db.introspection.getTables())).find((t) => t.name === 'cases')!.columns.map((c) => c.name);
+    expect(await columns()).not.toContain('search_text');
+    expect((await migrator.getMigrations()).find((m) => m.name === '0007_case_search')?.executedAt).toBeUndefined();
+
+    await store.write((tx) => tx.db.updateTable('cases').set({ applicant: '{"name":"Hồ"}' }).where('id', '=', 'c2').execute());
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const rows = await store.read((tx) => tx.db.selectFrom('cases').select(['id', 'search_text']).orderBy('id').execute());
+    expect(rows).toEqual([
+      { id: 'c1', search_text: 'ha' },
+      { id: 'c2', search_text: 'ho' },
+    ]);
+  });
+});
+
