@@ -62,7 +62,7 @@ export function errorToResponse(err: unknown, c: Context, log: (line: string) =>
     return problemResponse(code, err.message, {}, instance);
   }
   // The id the answer's x-request-id header carries, so an operator finds the logged line.
-  const requestId = (c.get('requestId') as string | undefined) ?? undefined;
+  const requestId = c.get('requestId') as string | undefined;
   // Log the failure with context for operators; never send internals to the client.
   log(`error ${c.req.method} ${instance} request=${requestId ?? '-'}: ${err instanceof Error ? err.message : String(err)}`);
   return problemResponse('internal', 'The server failed to handle this request. It has been logged; retry later or report the request id.', requestId ? { request_id: requestId } : {}, instance);

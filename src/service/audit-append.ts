@@ -19,8 +19,17 @@ const AUDIT_COLUMNS = ['seq', 'bytes', 'leaf_hash', 'chain_hash', 'created_at', 
  * officers are asked not to write them in reasons (docs/audit.md).
  */
 export function auditReason(reason: string | null): string | null {
-  return reason === null ? null : reason.replace(/(?<![0-9])\+?[0-9][0-9 .\-/()]{7,}[0-9](?![0-9])/g, (run) => (run.replace(/\D/g, '').length >= 9 ? personalHint(run.replace(/\D/g, '')) : run));
+  return reason === null
+    ? null
+    : reason.replace(/(?<![0-9])\+?[0-9][0-9 .\-/()]{7,}[0-9](?![0-9])/g, (run) => {
+        // Dates (12/03/2026, 01.12.2025 - 05.12.2025) are not identifiers: they stay readable.
+        if (run.replace(DATE, ' ').replace(/\D/g, '').length < 9) return run;
+        return personalHint(run.replace(/\D/g, ''));
+      });
 }
+
+/** A day-month-year date as officers write one. */
+const DATE = /(?<![0-9])[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}(?![0-9])/g;
 
 /**
  * Takes the audit lock and reads the head (unless the store remembers it). Where advisory locks exist (PostgreSQL) both happen

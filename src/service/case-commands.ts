@@ -11,7 +11,7 @@ import { canActOnUnit, canSeeUnit, isAdmin, isAuditor, type Actor } from '../aut
 import { compileDataSchema, inputJsonSchema, piiPaths } from '../definitions/data-schema.js';
 import type { ProcedureDefinition } from '../definitions/schema.js';
 import { startCase, step, type Effect, type EngineSnapshot, type StepRefused } from '../engine/index.js';
-import { MotcuaError } from '../errors/index.js';
+import { isMotcuaError, MotcuaError } from '../errors/index.js';
 import { vnDate } from '../clock/index.js';
 import { placeholders, prepared, preparedInsert, toDbTime, type CaseRow, type NewCaseTransition, type Tx } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
@@ -117,8 +117,9 @@ export function openingDataErrors(deps: ServiceDeps, procedure: unknown, data: u
   if (typeof procedure !== 'string' || data === null || typeof data !== 'object' || Array.isArray(data)) return [];
   try {
     return dataErrors(deps.registry.inForce(procedure, vnDate(deps.clock.now())).definition, data);
-  } catch {
-    return [];
+  } catch (e) {
+    if (isMotcuaError(e, 'procedureNotFound') || isMotcuaError(e, 'versionNotFound')) return [];
+    throw e;
   }
 }
 

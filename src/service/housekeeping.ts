@@ -17,6 +17,7 @@ export interface Housekeeping {
   stop(): Promise<void>;
 }
 
+/** The housekeeping of one server (`motcua serve` starts it). */
 export function createHousekeeping(deps: Pick<ServiceDeps, 'store' | 'clock' | 'log'>): Housekeeping {
   const work = periodic('housekeeping', async () => ({ idempotencyKeys: await forgetExpiredKeys(deps.store, deps.clock.now()) }), deps.log);
   return { runOnce: work.runOnce, start: (intervalMs = 10 * 60 * 1000) => work.start(intervalMs), stop: work.stop };

@@ -12,6 +12,7 @@ export interface Periodic<T> {
   stop(): Promise<void>;
 }
 
+/** Runs `round` as background work; `name` starts the line a failed round is logged with. */
 export function periodic<T>(name: string, round: () => Promise<T>, log: (line: string) => void): Periodic<T> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<T> | undefined;

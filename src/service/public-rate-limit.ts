@@ -15,8 +15,10 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 export interface RateLimiter {
   /** Takes one try for `key` (a client address); refused with the seconds until the next one. */
   take(key: string): RateDecision;
-  /** Whether a try for `key` would be allowed now, taking none (for limits counted on failure only). */
+  /** Whether a try for `key` would be allowed now, taking none. */
   check(key: string): RateDecision;
+  /** Gives back a try taken for `key` (one that, as it turned out, does not count). */
+  give(key: string): void;
 }
 
 export interface RateLimitOptions {
@@ -80,6 +82,12 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       if (b === undefined) return { ok: true };
       refill(b, clock.now().getTime());
       return b.tokens >= 1 ? { ok: true } : retryAfter(b);
+    },
+    give(key) {
+      const b = buckets.get(key);
+      if (b === undefined) return;
+      refill(b, clock.now().getTime());
+      b.tokens = Math.min(capacity, b.tokens + 1);
     },
     take(key) {
       const now = clock.now().getTime();

@@ -96,7 +96,8 @@ function tooManyForCode(retryAfterSeconds: number): MotcuaError {
 export function createPublicService(deps: ServiceDeps, options: PublicServiceOptions): PublicService {
   const pinTries: RateLimiter = createRateLimiter({ ...(options.pinLimit ?? PUBLIC_RATE_LIMIT), clock: deps.clock });
   const feedbackTries: RateLimiter = createRateLimiter({ ...(options.feedbackLimit ?? PUBLIC_RATE_LIMIT), clock: deps.clock });
-  const codeFailures: RateLimiter = createRateLimiter({ ...(options.codeLimit ?? PIN_FAILURES_PER_CODE), clock: deps.clock });
+  const codeLimit = options.codeLimit ?? PIN_FAILURES_PER_CODE;
+  const codeFailures: RateLimiter = createRateLimiter({ ...codeLimit, clock: deps.clock });
   const criteria = new Set(options.ratingCriteria);
 
   const take = (limiter: RateLimiter, caller: PublicCaller): void => {
@@ -105,18 +106,24 @@ export function createPublicService(deps: ServiceDeps, options: PublicServiceOpt
   };
 
   /**
-   * Runs `attempt`, which confirms the PIN of `code`, within the code's budget of wrong PINs: a
-   * code out of budget is refused before any check, and a wrong PIN (or code) spends from it.
-   * A code that does not exist has a budget like any other, so the answers tell nothing apart.
+   * Runs `attempt`, which confirms the PIN of `code`, within the code's budget of wrong PINs. A
+   * try is taken before the check and given back unless the PIN (or code) was wrong, so tries
+   * running at the same moment cannot all pass on one remaining token. A code that does not
+   * exist has a budget like any other, so the answers tell nothing apart.
    */
   async function withinCodeBudget<T>(code: string, attempt: () => Promise<T>): Promise<T> {
-    const budget = codeFailures.check(code);
+    const budget = codeFailures.take(code);
     if (!budget.ok) throw tooManyForCode(budget.retryAfterSeconds);
+    let wrong = false;
     try {
       return await attempt();
     } catch (e) {
-      if (isMotcuaError(e, 'caseNotFound')) codeFailures.take(code);
+      wrong = isMotcuaError(e, 'caseNotFound');
+      // Operators see a dossier being guessed at; its citizen may call the desk.
+      if (wrong && !codeFailures.check(code).ok) deps.log(`public: dossier code ${code} is held after ${codeLimit.capacity} wrong PINs; it opens again one try per ${Math.round(codeLimit.windowMs / codeLimit.capacity / 60_000)} min`);
       throw e;
+    } finally {
+      if (!wrong) codeFailures.give(code);
     }
   }
 

@@ -169,8 +169,11 @@ export function createUserService(deps: ServiceDeps): UserService {
   // Every API request authenticates; remembering token → actor briefly saves a query per request.
   // Disabling a user on this node forgets their tokens at once (other nodes within TOKEN_CACHE_MS).
   const cache = new Map<string, { actor: Actor; until: number }>();
-  // Called after the commit: a request authenticated meanwhile cannot put an old token back.
+  // Bumped by every forget: a lookup that began before a disable or a new token (and may have
+  // read the old rows) does not put what it read into the cache afterwards.
+  let generation = 0;
   const forget = (userId: string) => {
+    generation += 1;
     for (const [hash, hit] of cache) if (hit.actor.id === userId) cache.delete(hash);
   };
   return {
@@ -234,6 +237,7 @@ export function createUserService(deps: ServiceDeps): UserService {
       const now = deps.clock.now().getTime();
       const hit = cache.get(hash);
       if (hit && hit.until > now) return hit.actor;
+      const seen = generation;
       const row = await deps.store.read((tx) =>
         tx.db
           .selectFrom('api_tokens')
@@ -246,8 +250,10 @@ export function createUserService(deps: ServiceDeps): UserService {
       const unit = deps.units.get(row.unit_id);
       if (!unit) return null;
       const actor: Actor = { id: row.id, name: row.name, unitId: unit.id, unitPath: unit.path, roles: JSON.parse(row.roles) as string[] };
-      if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
-      cache.set(hash, { actor, until: now + TOKEN_CACHE_MS });
+      if (seen === generation) {
+        if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
+        cache.set(hash, { actor, until: now + TOKEN_CACHE_MS });
+      }
       return actor;
     },
   };

@@ -78,7 +78,7 @@ describeEachMotcua('no personal data leaves through the audit log', (ctx) => {
     await send('receiver', a, 'REQUEST_SUPPLEMENT', { reason: 'Thiếu CCCD số 042088001234 của thành viên, gọi 0987654321 để hẹn' });
     await send('receiver', a, 'SUPPLEMENTED');
     // However the groups of digits are set apart: dashes, slashes, brackets, spaces, dots.
-    await send('receiver', a, 'REQUEST_SUPPLEMENT', { reason: 'Gọi 0912-345-678 hoặc (+84) 912/345/679, CCCD 042-088-001-235, hẹn 12-03-2026' });
+    await send('receiver', a, 'REQUEST_SUPPLEMENT', { reason: 'Gọi 0912-345-678 hoặc (+84) 912/345/679, CCCD 042-088-001-235, hẹn 12-03-2026, nghỉ 01/12/2025 - 05/12/2025' });
     await send('receiver', a, 'SUPPLEMENTED');
     await send('receiver', a, 'ACCEPT');
     await send('processor', a, 'PROPOSE', { cho_o_hop_phap: true, ghi_chu: 'Đã gặp chủ hộ Lê Hoàng Cường tại nhà' });
@@ -103,7 +103,7 @@ describeEachMotcua('no personal data leaves through the audit log', (ctx) => {
     for (const typed of ['0912-345-678', '912/345/679', '042-088-001-235']) expect(jsonl).not.toContain(typed);
     expect(jsonl).toContain('*******678');
     // A date is not an ID number: it stays readable.
-    expect(jsonl).toContain('hẹn 12-03-2026');
+    expect(jsonl).toContain('hẹn 12-03-2026, nghỉ 01/12/2025 - 05/12/2025');
     await exportVia(t, 'pii.csv', '?format=csv');
     const entries = await t.call('auditor', 'GET', '/api/v1/audit/entries?limit=1000');
     checkedExport(`${t.kind}-pii-entries.json`, JSON.stringify(entries.body));

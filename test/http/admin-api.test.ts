@@ -104,6 +104,31 @@ describeEachMotcua('admin API', (ctx) => {
     expect(entry!.bytes).not.toContain('Bình');
   });
 
+  it('a token looked up just before its user is disabled is not remembered afterwards', async () => {
+    const { m } = ctx();
+    const made = await m.users.create(null, { name: 'Tạm', unit: 'thanh-sen', roles: ['receiver'] }, { requestId: 'test' });
+    // The lookup reads the rows before the disable and finishes after it.
+    const realRead = m.store.read;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    m.store.read = (async (fn) => {
+      const rows = await realRead(fn);
+      await gate;
+      return rows;
+    }) as typeof realRead;
+    let late: Promise<unknown>;
+    try {
+      late = m.users.authenticate(made.token);
+    } finally {
+      m.store.read = realRead;
+    }
+    await m.users.disable(null, made.user.id, { requestId: 'test' });
+    release();
+    // It answers with what it read; it must not keep it.
+    expect(await late).toMatchObject({ id: made.user.id });
+    expect(await m.users.authenticate(made.token)).toBeNull();
+  });
+
   it('an administrator issues a user a new token: the old one stops, the new one works; never for a disabled user', async () => {
     const { call, m } = ctx();
     const made = (await call('admin', 'POST', '/api/v1/users', { body: { name: 'Trần Thị Cúc', unit: 'dong-tien', roles: ['processor'] } })).body;

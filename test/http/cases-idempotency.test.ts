@@ -174,7 +174,10 @@ describeEachMotcua('Idempotency-Key', (ctx) => {
     expect(again.body.pin).toBe(first.body.pin);
     expect(again.body).toEqual(first.body);
   });
+});
 
+// These move the clock by days and clear every key: a context of their own.
+describeEachMotcua('Idempotency-Key over time', (ctx) => {
   it('a key is remembered for a day: after that it starts a new request, and housekeeping deletes the old ones', async () => {
     const c = ctx();
     const opened = await c.open();
@@ -216,5 +219,22 @@ describeEachMotcua('Idempotency-Key', (ctx) => {
     // Two, two, then one: three transactions, none holding the writer for more than two keys.
     expect(c.m.store.stats().committedCommands - commits).toBe(3);
     expect(await count()).toBe(0);
+  });
+
+  it('replays the PIN of an opening remembered before PINs were sealed', async () => {
+    const c = ctx();
+    const key = { 'idempotency-key': 'open-before-sealing' };
+    const first = await c.call('receiver', 'POST', '/api/v1/cases', { body: openBody('Hà Văn Cũ'), headers: key });
+    // The answer as the previous version stored it: the PIN as it is.
+    await c.m.store.write((tx) =>
+      tx.db
+        .updateTable('idempotency_keys')
+        .set({ response_body: JSON.stringify({ ...first.body, pin: '123456' }) })
+        .where('key', '=', 'open-before-sealing')
+        .execute(),
+    );
+    const again = await c.call('receiver', 'POST', '/api/v1/cases', { body: openBody('Hà Văn Cũ'), headers: key });
+    expect(again.headers.get('idempotency-replayed')).toBe('true');
+    expect(again.body.pin).toBe('123456');
   });
 });

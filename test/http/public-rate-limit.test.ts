@@ -67,10 +67,32 @@ describeEachPublic('public rate limit', (ctx) => {
     // A code that does not exist is held the same way: the answers do not tell codes apart.
     for (let i = 0; i < 10; i++) expect((await lookup('HT.TS-000000-9999', wrong, 110 + i)).status).toBe(404);
     expect((await lookup('HT.TS-000000-9999', wrong, 130)).status).toBe(429);
-    // Right PINs spend nothing; an hour refills the budget.
+    // One try comes back every 6 minutes; right PINs spend none of it, however many.
     clock.advance(6 * 60_000);
-    expect((await lookup(c.code, c.pin, 131)).status).toBe(200);
-    for (let i = 0; i < 5; i++) expect((await lookup(other.code, other.pin, 140 + i)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await lookup(c.code, c.pin, 131 + i)).status).toBe(200);
+    expect((await lookup(c.code, wrong, 140)).status).toBe(404);
+    expect((await lookup(c.code, c.pin, 141)).status).toBe(429);
+  });
+
+  it('holds a code against wrong PINs sent all at once from many addresses: 10 are checked, the rest refused', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const wrong = c.pin === '000000' ? '000001' : '000000';
+    const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => call('citizen', 'GET', `/api/v1/public/cases/${c.code}?pin=${wrong}`, { client: `198.18.0.${i}` })));
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50);
+  });
+
+  it('spends the code\'s budget on a complaint that names it with a wrong PIN, and refuses one while the code is held', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const wrong = c.pin === '000000' ? '000001' : '000000';
+    const complain = (pin: string, i: number) => call('citizen', 'POST', '/api/v1/public/feedback', { client: `198.19.0.${i}`, body: { unit: 'thanh-sen', content: 'x', case_code: c.code, case_pin: pin } });
+    for (let i = 0; i < 10; i++) expect((await complain(wrong, i)).status).toBe(404);
+    const held = await complain(c.pin, 20);
+    expect(held.status).toBe(429);
+    expect(held.body.detail).toContain('wrong PINs for this dossier code');
   });
 
   it('limits feedback per address too', async () => {

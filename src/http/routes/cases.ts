@@ -41,6 +41,8 @@ function parseIfMatch(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
   const versions: number[] = [];
   for (const part of header.split(',')) {
+    // A list may have empty elements (RFC 9110 §5.6.1).
+    if (part.trim() === '') continue;
     const m = /^\s*(W\/)?"([^"]*)"\s*$/.exec(part);
     if (!m) throw new MotcuaError('badRequest', 'If-Match must be the case ETag, e.g. "3" (or a list of them, or *).');
     if (m[1] === undefined && /^[1-9]\d{0,14}$/.test(m[2]!)) versions.push(Number(m[2]));

@@ -62,7 +62,8 @@ const PublicCase = z
 
 const CodeParam = z.object({ code: CaseCode.openapi({ param: { name: 'code', in: 'path' } }) });
 
-const RATE_LIMITED = 'Each address has 10 tries a minute for lookups and ratings together; past that the answer is 429 with Retry-After.';
+const RATE_LIMITED =
+  'Each address has 10 tries a minute for the routes that check a PIN (lookups, ratings, complaints that name a dossier) together, and each dossier code 10 wrong PINs an hour whatever the address; past either the answer is 429 with Retry-After.';
 
 /** Registers the public routes. */
 export function registerPublicRoutes(app: OpenAPIHono<Env>, deps: { service: PublicService; clientAddress?: ClientAddressResolver }): void {
@@ -125,11 +126,12 @@ export function registerPublicRoutes(app: OpenAPIHono<Env>, deps: { service: Pub
       tags: ['public'],
       summary: 'Send a complaint or recommendation (phản ánh, kiến nghị)',
       description:
-        'Opens a case of the procedure phan-anh-kien-nghi at the unit, run like any case (answer within 15 working days). The reply carries the code and a PIN to follow it, shown only now. 10 per address a minute.',
+        'Opens a case of the procedure phan-anh-kien-nghi at the unit, run like any case (answer within 15 working days). The reply carries the code and a PIN to follow it, shown only now. 10 per address a minute. A complaint that names a dossier (case_code) counts against that dossier\'s unit, so it needs the dossier\'s PIN (case_pin): a wrong code or PIN answers 404 and sends nothing. ' +
+        RATE_LIMITED,
       request: { body: { required: true, content: { 'application/json': { schema: FeedbackBody } } } },
       responses: {
         201: { description: 'Received', content: { 'application/json': { schema: z.object({ code: z.string(), pin: z.string(), received_at: z.string() }) } } },
-        ...problems(400, 413, 422, 429),
+        ...problems(400, 404, 413, 422, 429),
       },
     }),
     async (c) => c.json(await deps.service.feedback(caller(c), c.req.valid('json'), { requestId: c.get('requestId') }), 201),

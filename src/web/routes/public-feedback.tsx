@@ -12,7 +12,7 @@ import { fieldErrors, type FieldErrors } from '../form-data.js';
 import { meta, readForm, text } from '../guard.js';
 import { Alert, Csrf, Layout } from '../layout.js';
 import { formToken } from '../security.js';
-import { caller, isRateLimited, publicOr, TOO_MANY } from './public.js';
+import { caller, publicOr, rateLimitText } from './public.js';
 
 interface FeedbackState {
   unit: string;
@@ -109,7 +109,8 @@ export function registerFeedbackRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     try {
       made = await svc.feedback(caller(c, deps), parsed.data, meta(c));
     } catch (e) {
-      if (isRateLimited(c, e)) return c.html(page(c, s, new Map(), TOO_MANY), 429);
+      const limited = rateLimitText(c, e);
+      if (limited !== null) return c.html(page(c, s, new Map(), limited), 429);
       if (isMotcuaError(e, 'validationFailed')) return c.html(page(c, s, fieldErrors(e.extras['errors']), 'Phản ánh chưa gửi được; xem các ô được đánh dấu.'), 422);
       if (isMotcuaError(e, 'caseNotFound')) {
         const wrong = new Map([['/case_pin', 'Mã hồ sơ hoặc mã tra cứu (PIN) không đúng.']]);

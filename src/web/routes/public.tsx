@@ -50,15 +50,19 @@ export function caller(c: Context<WebEnv>, deps: WebDeps): { address: string } {
   return { address: deps.clientAddress(c) ?? 'unknown' };
 }
 
-/** True (with Retry-After set) when the error is the rate limit; the caller answers 429. */
-export function isRateLimited(c: Context<WebEnv>, e: unknown): boolean {
-  if (!isMotcuaError(e, 'tooManyRequests')) return false;
-  c.header('retry-after', String(Number(e.extras['retry_after'] ?? 60)));
-  return true;
+/**
+ * When the error is a rate limit: what the citizen reads, with the wait it named (a minute for
+ * one address, up to an hour for a dossier code), and Retry-After set; the caller answers 429.
+ * Otherwise null.
+ */
+export function rateLimitText(c: Context<WebEnv>, e: unknown): string | null {
+  if (!isMotcuaError(e, 'tooManyRequests')) return null;
+  const seconds = Number(e.extras['retry_after'] ?? 60);
+  c.header('retry-after', String(seconds));
+  const wait = seconds <= 60 ? 'một phút' : `khoảng ${Math.ceil(seconds / 60)} phút`;
+  return `Ông/bà đã thử quá nhiều lần. Vui lòng đợi ${wait} rồi thử lại, hoặc liên hệ bộ phận một cửa nơi nộp hồ sơ.`;
 }
 
-/** What a citizen reads when the rate limit answers. */
-export const TOO_MANY = 'Ông/bà đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại.';
 
 const Status = (p: { v: PublicCaseView }) => {
   const v = p.v;
@@ -172,7 +176,8 @@ export function registerPublicRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     try {
       return c.html(lookupPage(c, code, await svc.lookup(caller(c, deps), code, pin), pin));
     } catch (e) {
-      if (isRateLimited(c, e)) return c.html(lookupPage(c, code, null, '', { kind: 'error', text: TOO_MANY }), 429);
+      const limited = rateLimitText(c, e);
+      if (limited !== null) return c.html(lookupPage(c, code, null, '', { kind: 'error', text: limited }), 429);
       if (isMotcuaError(e, 'caseNotFound')) return c.html(lookupPage(c, code, null, '', { kind: 'error', text: 'Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Hãy kiểm tra lại trên giấy tiếp nhận.' }), 404);
       throw e;
     }
@@ -199,7 +204,8 @@ export function registerPublicRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     try {
       await svc.rate(caller(c, deps), code, { pin, level: level as (typeof RATING_LEVELS)[number], ...(Object.keys(scores).length > 0 ? { criteria: scores } : {}), ...(comment ? { comment } : {}) }, meta(c));
     } catch (e) {
-      if (isRateLimited(c, e)) return c.html(lookupPage(c, code, null, '', { kind: 'error', text: TOO_MANY }), 429);
+      const limited = rateLimitText(c, e);
+      if (limited !== null) return c.html(lookupPage(c, code, null, '', { kind: 'error', text: limited }), 429);
       if (isMotcuaError(e, 'caseNotFound')) return c.html(lookupPage(c, code, null, '', { kind: 'error', text: 'Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.' }), 404);
       if (isMotcuaError(e, 'alreadyExists')) return again(409, { kind: 'error', text: 'Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.' });
       if (isMotcuaError(e, 'conflict')) return again(409, { kind: 'error', text: 'Hồ sơ chưa giải quyết xong nên chưa đánh giá được.' });
