@@ -149,9 +149,9 @@ export async function listCaseRows(
     // A whole dossier code is looked up by the unique index alone; anything else also searches names.
     if (WHOLE_CODE.test(q)) qb = qb.where('code', '=', q);
     else {
-      // The applicant's name, phone and ID number are searched folded (no diacritics, lower
-      // case), so "nguyen van an" finds "Nguyễn Văn An"; a phone number also by its digits alone.
-      // An ID number (9 to 12 digits) is searched in the dossier's data too.
+      // The applicant's name, phone, ID number, e-mail and address are searched folded (no
+      // diacritics, lower case), so "nguyen van an" finds "Nguyễn Văn An"; a phone number also by
+      // its digits alone. An ID number (9 to 12 digits) is searched in the dossier's data too.
       const folded = foldForSearch(q);
       const digits = /^[+0-9 .()-]+$/.test(q) ? q.replace(/\D/g, '') : '';
       // In the applicant's JSON (for cases written without search_text), quotes and backslashes

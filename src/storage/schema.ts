@@ -93,7 +93,7 @@ export interface CasesTable {
   working_days_to_result: number | null;
   /** The scorecard flags of `flags` as bits (CASE_FLAG_BITS), kept in step by a trigger. */
   flag_bits: Generated<number>;
-  /** The applicant's name, phone and ID number folded for search (storage/search-text.ts). Migration 0007. */
+  /** The applicant's name, phone, ID number, e-mail and address folded for search (storage/search-text.ts). Migration 0007. */
   search_text: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string;
   created_at: IsoTime;

@@ -15,10 +15,15 @@ export function foldForSearch(text: string): string {
     .trim();
 }
 
-/** What a dossier is found by besides its code: the applicant's name, phone and ID number, folded. */
-export function caseSearchText(applicant: { name?: unknown; phone?: unknown; id_number?: unknown }): string {
-  const parts = [applicant.name, applicant.phone, applicant.id_number].filter((p): p is string => typeof p === 'string');
+/**
+ * What a dossier is found by besides its code: the applicant's name, phone, ID number, e-mail and
+ * address, folded, each apart (` | `: a search never matches across two of them).
+ */
+export function caseSearchText(applicant: { name?: unknown; phone?: unknown; id_number?: unknown; email?: unknown; address?: unknown }): string {
   // A phone number is found with or without its spaces, dots and dashes.
-  const phone = typeof applicant.phone === 'string' ? applicant.phone.replace(/[^0-9+]/g, '') : '';
-  return foldForSearch([...parts, phone].join(' '));
+  const phoneDigits = typeof applicant.phone === 'string' ? applicant.phone.replace(/[^0-9+]/g, '') : undefined;
+  return [applicant.name, applicant.phone, phoneDigits, applicant.id_number, applicant.email, applicant.address]
+    .filter((p): p is string => typeof p === 'string' && p !== '')
+    .map(foldForSearch)
+    .join(' | ');
 }

@@ -238,12 +238,16 @@ describeEachMotcua('case list', (ctx) => {
   });
 });
 
-describeEachMotcua('case search by phone, and for cases written before search_text', (ctx) => {
-  it('finds a phone number however its groups are written, and a case without search_text by its name as written', async () => {
+describeEachMotcua('case search by phone, address and e-mail, and for cases written before search_text', (ctx) => {
+  it('finds a phone number however its groups are written, the address and e-mail, and a case without search_text by its name as written', async () => {
     const c = ctx();
-    const phoned = await c.open('receiver', { applicant: { name: 'Vũ Thị Gấm', phone: '0912 345 678' } });
+    const phoned = await c.open('receiver', { applicant: { name: 'Vũ Thị Gấm', phone: '0912 345 678', address: 'Số 7, ngõ 3, đường Hà Huy Tập', email: 'gam.vu@example.vn' } });
     await c.open('receiver', { applicant: { name: 'Đinh Văn Hải', phone: '0987 000 111' } });
-    for (const q of ['0912345678', '0912-345-678', '0912.345.678', '345 678']) expect(await listIds(c, 'receiver', `q=${encodeURIComponent(q)}`), q).toEqual([phoned.id]);
+    for (const q of ['0912345678', '0912-345-678', '0912.345.678', '345 678', 'ngo 3, duong ha huy tap', 'gam.vu@example']) {
+      expect(await listIds(c, 'receiver', `q=${encodeURIComponent(q)}`), q).toEqual([phoned.id]);
+    }
+    // Fields are apart: the end of the name and the start of the phone are not one word.
+    expect(await listIds(c, 'receiver', `q=${encodeURIComponent('gam 0912')}`)).toEqual([]);
     // Written by a node still on older code during an upgrade: found by the applicant's JSON.
     await c.m.store.write((tx) => tx.db.updateTable('cases').set({ search_text: null }).where('id', '=', phoned.id).execute());
     expect(await listIds(c, 'receiver', `q=${encodeURIComponent('Vũ Thị Gấm')}`)).toEqual([phoned.id]);

@@ -35,7 +35,7 @@ describeEachKind(
       });
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       const rows = await store.read((tx) => tx.db.selectFrom('cases').select(['id', 'search_text']).orderBy('id').execute());
-      expect(rows.slice(0, 3).map((r) => r.search_text)).toEqual(['nguyen van duc 0912 345.678 0912345678', 'tran thi anh 001090000001', 'le hoang']);
+      expect(rows.slice(0, 3).map((r) => r.search_text)).toEqual(['nguyen van duc | 0912 345.678 | 0912345678', 'tran thi anh | 001090000001', 'le hoang']);
       expect(rows.filter((r) => r.search_text === null)).toEqual([]);
       expect(rows.at(-1)).toEqual({ id: `z0${extra - 1}`, search_text: `pham ${extra - 1}` });
     });

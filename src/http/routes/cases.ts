@@ -23,7 +23,7 @@ const ListQuery = z.object({
     .string()
     .max(100)
     .optional()
-    .openapi({ description: "A dossier code (whole, or how it begins); part of the applicant's name (with or without diacritics, any case), phone or ID number; or a citizen ID number (9–12 digits) in the dossier's data. Matched literally: % and _ are plain characters." }),
+    .openapi({ description: "A dossier code (whole, or how it begins); part of the applicant's name (with or without diacritics, any case), phone, ID number, e-mail or address; or a citizen ID number (9–12 digits) in the dossier's data. Matched literally: % and _ are plain characters." }),
   overdue: z.enum(['true', 'false']).optional(),
   open: z.enum(['true', 'false']).optional(),
   due_before: z.iso.datetime({ offset: true }).optional(),

@@ -1,5 +1,5 @@
 /**
- * `cases.search_text`: the applicant's name, phone and ID number folded for search (lower case,
+ * `cases.search_text`: the applicant's name, phone, ID number, e-mail and address folded for search (lower case,
  * no diacritics; storage/search-text.ts), so "nguyen van an" finds "Nguyễn Văn An". Existing
  * cases are filled in a page (1,000 cases) per statement. No index: a search by name reads the
  * cases in reach either way (on a long-read thread), and the column is smaller to read than the
