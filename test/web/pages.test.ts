@@ -204,3 +204,21 @@ describeEachMotcua('the public complaint form', (ctx) => {
     expect(await links()).toEqual([{ case_id: dossier.id }]);
   });
 });
+
+describeEachMotcua('the worklist\'s pages', (ctx) => {
+  it('turns a next-page link of another listing into this listing\'s first page, not an error', async () => {
+    for (let i = 0; i < 27; i++) await ctx().open('receiver');
+    const b = createTestBrowser(ctx);
+    await b.signIn(ctx().tokens.receiver);
+    const first = await b.get('/ho-so');
+    const next = /href="(\/ho-so\?cursor=[^"]+)"/.exec(first.html)?.[1]?.replace(/&amp;/g, '&');
+    expect(next).toBeDefined();
+    expect((await b.get(next!)).status).toBe(200);
+    // The same cursor with a filter typed into the address: the first page of that listing.
+    const edited = await b.get(`${next!}&q=nobody`);
+    expect(edited.status).toBe(303);
+    expect(edited.location).toBe('/ho-so?q=nobody');
+    expect((await b.get('/ho-so?cursor=not-one-of-ours')).location).toBe('/ho-so');
+  });
+});
+

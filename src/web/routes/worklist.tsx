@@ -3,6 +3,7 @@
  * (amber) and overdue (red) marks and the working days left; filters, search and pages.
  */
 import type { Hono } from 'hono';
+import { isMotcuaError } from '../../errors/index.js';
 import type { CaseView } from '../../service/case-view.js';
 import type { WebDeps, WebEnv } from '../deps.js';
 import { daysLeftVn, dateTimeVn, dateVn } from '../format.js';
@@ -75,16 +76,24 @@ export function registerWorklistRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
   web.get('/ho-so', async (c) => {
     const session = requireSession(c);
     const f = readFilters((n) => c.req.query(n));
-    const page = await deps.cases.list(session.actor, {
-      open: true,
-      sort: 'due_at',
-      limit: WORKLIST_PAGE,
-      procedure: f.procedure || undefined,
-      state: f.state || undefined,
-      overdue: f.overdue || undefined,
-      q: f.q || undefined,
-      cursor: f.cursor || undefined,
-    });
+    let page: Awaited<ReturnType<WebDeps['cases']['list']>>;
+    try {
+      page = await deps.cases.list(session.actor, {
+        open: true,
+        sort: 'due_at',
+        limit: WORKLIST_PAGE,
+        procedure: f.procedure || undefined,
+        state: f.state || undefined,
+        overdue: f.overdue || undefined,
+        q: f.q || undefined,
+        cursor: f.cursor || undefined,
+      });
+    } catch (e) {
+      // A "next page" link from another listing (filters changed by hand, or a page from before
+      // an upgrade): the first page of this listing, not an error page.
+      if (f.cursor !== '' && isMotcuaError(e, 'badRequest')) return c.redirect(pageUrl(f, null), 303);
+      throw e;
+    }
     await recordRead(deps, session.actor, page.items.map((i) => i.id), 'GET /ho-so');
     const now = deps.clock.now();
     const procedures = procedureOptions(deps);
