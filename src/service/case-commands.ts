@@ -15,7 +15,7 @@ import { isMotcuaError, MotcuaError } from '../errors/index.js';
 import { vnDate } from '../clock/index.js';
 import { placeholders, prepared, preparedInsert, toDbTime, type CaseRow, type NewCaseTransition, type Tx } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
-import { MAX_COMMENT, type OpenCaseInput, type SendEventInput } from './case-input.js';
+import type { OpenCaseInput, SendEventInput } from './case-input.js';
 import { applyClockEffects, type CaseClock } from './deadline-effects.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 import { nextCaseCode } from './case-codes.js';
@@ -217,10 +217,6 @@ export async function sendEventCommand(
   opts: RequestMeta & { ifMatch?: number | readonly number[] | undefined; system?: boolean },
 ): Promise<CaseChange> {
   const now = deps.clock.now();
-  // The API checks this at its door; the web form and other callers come through here.
-  if (body.comment !== undefined && body.comment.length > MAX_COMMENT) {
-    throw new MotcuaError('validationFailed', `The comment is ${body.comment.length} characters long; keep it to ${MAX_COMMENT}.`, { errors: [{ path: '/comment', message: `must be at most ${MAX_COMMENT} characters` }] });
-  }
   const row = await loadCaseRow(tx, caseId);
   // Outside the caller's subtree the case does not exist, whatever the reason.
   if (!row || !canSeeUnit(actor, row.unit_path)) throw new MotcuaError('caseNotFound', `No case '${caseId}'.`);

@@ -35,12 +35,9 @@ export const OpenCaseBody = z.strictObject({
 });
 export type OpenCaseInput = z.infer<typeof OpenCaseBody>;
 
-/** The longest comment an event may carry. */
-export const MAX_COMMENT = 2000;
-
 export const SendEventBody = z.strictObject({
   type: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'event names are UPPER_SNAKE_CASE, e.g. ACCEPT').max(64),
   input: z.record(z.string(), z.unknown()).optional().describe("The event's input; fields it does not declare are rejected."),
-  comment: z.string().max(MAX_COMMENT).optional().describe('A free note for the history.'),
+  comment: z.string().max(2000).optional().describe('A free note for the history.'),
 });
 export type SendEventInput = z.infer<typeof SendEventBody>;

@@ -115,8 +115,8 @@ export async function idempotentWrite(
 }
 
 /**
- * Deletes the keys {@link IDEMPOTENCY_KEEP_MS} old or older (as the lookup forgets them), oldest first, `batch` per
- * transaction so the writer is never held long; returns how many went.
+ * Deletes the keys {@link IDEMPOTENCY_KEEP_MS} old or older (as the lookup forgets them), oldest
+ * first, `batch` per transaction so the writer is never held long; returns how many went.
  */
 export async function forgetExpiredKeys(store: Store, now: Date, batch = 1000): Promise<number> {
   const cutoff = toDbTime(new Date(now.getTime() - IDEMPOTENCY_KEEP_MS));

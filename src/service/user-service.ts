@@ -70,22 +70,8 @@ export async function createUserCommand(tx: Tx, deps: ServiceDeps, by: Actor | n
   const at = toDbTime(now);
   await tx.db.insertInto('users').values({ id, name: body.name, unit_id: unit.id, roles: JSON.stringify(roles), disabled_at: null, created_at: at }).execute();
   await tx.db.insertInto('api_tokens').values({ token_hash: hashToken(token), user_id: id, created_at: at, revoked_at: null }).execute();
-  await appendAudit(tx, {
-    time: at,
-    actor: { id: by?.id ?? 'system', role: by ? 'admin' : 'system' },
-    unit: unit.id,
-    case_id: null,
-    procedure: null,
-    event: 'user.created',
-    from: null,
-    to: null,
-    reason: null,
-    request_id: meta.requestId,
-    input_digest: null,
-    kind: 'user.created',
-    // The user's name is personal data: the log records the id and roles only.
-    details: { user_id: id, roles },
-  });
+  // The user's name is personal data: the log records the id and roles only.
+  await appendAudit(tx, userAudit(by, unit.id, at, meta, 'user.created', { user_id: id, roles }));
   return { user: { id, name: body.name, unit: unit.id, roles, disabled: false, created_at: at }, token };
 }
 
@@ -124,7 +110,7 @@ async function userRow(tx: Tx, id: string): Promise<UserRow> {
 }
 
 /** The audit entry of a change to a user; the name is personal data, so only ids are recorded. */
-function userAudit(by: Actor | null, unit: string, at: string, meta: RequestMeta, kind: 'user.disabled' | 'user.token_issued', details: { [key: string]: JsonValue }): AuditEntryDraft {
+function userAudit(by: Actor | null, unit: string, at: string, meta: RequestMeta, kind: 'user.created' | 'user.disabled' | 'user.token_issued', details: { [key: string]: JsonValue }): AuditEntryDraft {
   return {
     time: at,
     actor: { id: by?.id ?? 'system', role: by ? 'admin' : 'system' },

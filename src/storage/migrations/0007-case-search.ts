@@ -1,7 +1,7 @@
 /**
- * `cases.search_text`: the applicant's name, phone, ID number, e-mail and address folded for search (lower case,
- * no diacritics; storage/search-text.ts), so "nguyen van an" finds "Nguyễn Văn An". Existing
- * cases are filled in a page (1,000 cases) per statement. No index: a search by name reads the
+ * `cases.search_text`: the applicant's name, phone, ID number, e-mail and address folded for
+ * search (lower case, no diacritics; storage/search-text.ts), so "nguyen van an" finds
+ * "Nguyễn Văn An". Existing cases are filled in a page (1,000 cases) per statement. No index: a search by name reads the
  * cases in reach either way (on a long-read thread), and the column is smaller to read than the
  * applicant's JSON. Cases written without it (by a node still on older code during a rolling
  * upgrade) stay findable: the search falls back to the applicant's JSON for them.

@@ -5,8 +5,9 @@
 import type { Context, Hono } from 'hono';
 import { isAdmin, isAuditor } from '../../auth/policy.js';
 import type { JsonSchema } from '../../definitions/data-schema.js';
-import { isMotcuaError } from '../../errors/index.js';
+import { isMotcuaError, zodFieldErrors } from '../../errors/index.js';
 import { ApologyBody } from '../../service/apology.js';
+import { SendEventBody } from '../../service/case-input.js';
 import type { CaseView } from '../../service/case-view.js';
 import { ActionForm, DataFacts, Timeline, type ActionInfo } from '../case-parts.js';
 import { ControlSlipTable } from '../control-slip.js';
@@ -180,8 +181,13 @@ export function registerCaseRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     const input = formToJson(schema, form, 'input');
     const comment = text(form, 'comment');
     const version = Number(text(form, 'version'));
+    // Checked as the API checks its body (the comment's length, above all), before the service.
+    const body = SendEventBody.safeParse({ type, ...(Object.keys(input).length > 0 ? { input } : {}), ...(comment ? { comment } : {}) });
+    if (!body.success) {
+      return renderCase(c, deps, id, { openEvent: type, values: input, errors: fieldErrors(zodFieldErrors(body.error.issues)), message: { kind: 'error', text: 'Thông tin chưa hợp lệ; xem các ô được đánh dấu.' }, status: 422 });
+    }
     try {
-      await deps.cases.send(session.actor, id, { type, ...(Object.keys(input).length > 0 ? { input } : {}), ...(comment ? { comment } : {}) }, { ...meta(c), ifMatch: Number.isInteger(version) && version > 0 ? version : undefined });
+      await deps.cases.send(session.actor, id, body.data, { ...meta(c), ifMatch: Number.isInteger(version) && version > 0 ? version : undefined });
     } catch (e) {
       if (isMotcuaError(e, 'validationFailed')) return renderCase(c, deps, id, { openEvent: type, values: input, errors: fieldErrors(e.extras['errors']), message: { kind: 'error', text: 'Thông tin chưa hợp lệ; xem các ô được đánh dấu.' }, status: 422 });
       if (isMotcuaError(e, 'preconditionFailed') || isMotcuaError(e, 'versionConflict')) return renderCase(c, deps, id, { message: { kind: 'error', text: 'Hồ sơ vừa được người khác cập nhật. Hãy xem lại rồi thao tác lại.' }, status: 412 });
