@@ -3,7 +3,10 @@
  *   (a) the raw driver: better-sqlite3, one transaction per transition (update the case row +
  *       insert a transition row), WAL, synchronous=FULL (bench/cases-raw.ts);
  *   (b) motcua in-process: `cases.send()` from C concurrent callers (group commit can batch);
- *   (c) motcua over HTTP: a real `motcua serve` process on 127.0.0.1, C keep-alive clients.
+ *   (c) motcua over HTTP: a real `motcua serve` process on 127.0.0.1, C keep-alive clients;
+ *   (f) the floor over HTTP: the same load against a bare node:http server that makes only the
+ *       writes, with the same group commit (bench/cases-floor-server.ts): what this machine
+ *       allows a single-threaded Node server, against which (c) can be read.
  * Every motcua transition is a real one (PROPOSE / RETURN on dang-ky-tam-tru, which cycle
  * between processing and approval): engine step, case row, transition, timers, audit entry.
  * Each mode starts from a fresh copy of the same seeded database.
@@ -11,6 +14,7 @@
  *   npm run bench:cases -- [--cases 100000] [--seconds 5] [--runs 3] [--clients 32]
  *   npm run bench:cases -- --rss-scaling        # server RSS at 10,000 vs 1,000,000 cases
  *   npm run bench:cases -- --routes --reuse-seed  # server CPU per request, by kind of request
+ *   npm run bench:cases -- --only f --floor-async-fsync  # (f) with the fsync off its event loop
  *
  * Prints a Markdown table and a JSON object (figures: medians of the runs).
  */
@@ -31,10 +35,11 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     clients: { type: 'string', default: '32' },
     dir: { type: 'string', default: 'bench/out' },
-    only: { type: 'string', default: 'a,b,c' },
+    only: { type: 'string', default: 'a,b,c,f' },
     'rss-scaling': { type: 'boolean', default: false },
     routes: { type: 'boolean', default: false },
     'reuse-seed': { type: 'boolean', default: false },
+    'floor-async-fsync': { type: 'boolean', default: false },
     'serve-child': { type: 'boolean', default: false },
   },
 });
@@ -211,10 +216,11 @@ function freePort(): Promise<number> {
 let lastServerBatch: number | undefined;
 
 /** Starts `motcua serve` (this file in --serve-child mode: the real serve command from src/). */
-async function startServer(work: string, port: number): Promise<ChildProcess> {
-  const env: Record<string, string | undefined> = { ...process.env, MOTCUA_DATA_DIR: work, PORT: String(port), HOST: '127.0.0.1', MOTCUA_DEMO: '0' };
+async function startServer(work: string, port: number, floorToken?: string): Promise<ChildProcess> {
+  const env: Record<string, string | undefined> = { ...process.env, MOTCUA_DATA_DIR: work, PORT: String(port), HOST: '127.0.0.1', MOTCUA_DEMO: '0', FLOOR_TOKEN: floorToken, FLOOR_ASYNC_FSYNC: args['floor-async-fsync'] ? '1' : '0' };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--serve-child'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const script = floorToken === undefined ? [process.argv[1]!, '--serve-child'] : [join(import.meta.dirname, 'cases-floor-server.ts')];
+  const child = spawn(process.execPath, [...process.execArgv, ...script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Passed through; the line serve prints at shutdown says how many commands shared a commit.
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     process.stderr.write(d);
@@ -260,10 +266,10 @@ function httpClient(port: number, token: string, clients: number) {
   return { call, close: () => agent.destroy() };
 }
 
-/** Runs `body` against a fresh `motcua serve` on `work`, then stops the server. */
-async function withServer<T>(work: string, body: (port: number, pid: number) => Promise<T>): Promise<T> {
+/** Runs `body` against a fresh `motcua serve` (or, given `floorToken`, the floor server) on `work`, then stops it. */
+async function withServer<T>(work: string, body: (port: number, pid: number) => Promise<T>, floorToken?: string): Promise<T> {
   const port = await freePort();
-  const child = await startServer(work, port);
+  const child = await startServer(work, port, floorToken);
   try {
     return await body(port, child.pid!);
   } finally {
@@ -272,8 +278,11 @@ async function withServer<T>(work: string, body: (port: number, pid: number) => 
   }
 }
 
-/** (c) motcua over HTTP: a server process and `clients` keep-alive clients in this process. */
-async function measureHttp(work: string, token: string, n: number, clients: number, ms: number): Promise<Measured> {
+/**
+ * (c) motcua over HTTP: a server process and `clients` keep-alive clients in this process.
+ * With `floor`, the same load against bench/cases-floor-server.ts instead: (f).
+ */
+async function measureHttp(work: string, token: string, n: number, clients: number, ms: number, floor = false): Promise<Measured> {
   lastServerBatch = undefined;
   const measured = await withServer(work, async (port, pid) => {
     const http = httpClient(port, token, clients);
@@ -286,7 +295,7 @@ async function measureHttp(work: string, token: string, n: number, clients: numb
     const own = process.cpuUsage(own0);
     http.close();
     return { ...r, cpuUs: (cpuTimeUs(pid) - cpu0) / r.done, clientCpuUs: (own.user + own.system) / r.done, rssMb: peakRssMb(pid) };
-  });
+  }, floor ? token : undefined);
   return lastServerBatch === undefined ? measured : { ...measured, meanBatch: lastServerBatch };
 }
 
@@ -367,7 +376,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ cases: n, clients, seconds_per_kind: ms / 1000, routes: await measureRoutes(work, token, n, clients, ms) }, null, 2)}\n`);
     return;
   }
-  const results: Record<'a' | 'b' | 'c', Measured[]> = { a: [], b: [], c: [] };
+  const results: Record<'a' | 'b' | 'c' | 'f', Measured[]> = { a: [], b: [], c: [], f: [] };
   for (let run = 1; run <= runs; run++) {
     if (only.has('a')) {
       freshCopy(pristine, work);
@@ -384,7 +393,11 @@ async function main(): Promise<void> {
       freshCopy(pristine, work);
       results.c.push(await measureHttp(work, token, n, clients, ms));
     }
-    log(`run ${run}/${runs}: ${(['a', 'b', 'c'] as const).map((k) => `${k} ${Math.round(results[k].at(-1)?.rate ?? 0)}/s`).join(', ')}`);
+    if (only.has('f')) {
+      freshCopy(pristine, work);
+      results.f.push(await measureHttp(work, token, n, clients, ms, true));
+    }
+    log(`run ${run}/${runs}: ${(['a', 'b', 'c', 'f'] as const).map((k) => `${k} ${Math.round(results[k].at(-1)?.rate ?? 0)}/s`).join(', ')}`);
   }
   rmSync(work, { recursive: true, force: true });
 
@@ -405,8 +418,9 @@ async function main(): Promise<void> {
   const a = summary(results.a);
   const b = summary(results.b);
   const c = summary(results.c);
+  const f = summary(results.f);
   const ratio = (x: { transitions_per_s: number } | null) => (x && a ? Number((x.transitions_per_s / a.transitions_per_s).toFixed(2)) : null);
-  const out = { cases: n, seconds_per_run: ms / 1000, runs, clients, node: process.version, a_raw: a, b_in_process: b, c_http: c, b_over_a: ratio(b), c_over_a: ratio(c) };
+  const out = { cases: n, seconds_per_run: ms / 1000, runs, clients, node: process.version, a_raw: a, b_in_process: b, c_http: c, f_floor_http: f, b_over_a: ratio(b), c_over_a: ratio(c), ...(f ? { f_over_a: ratio(f), c_over_f: Number((c ? c.transitions_per_s / f.transitions_per_s : Number.NaN).toFixed(2)) } : {}) };
   const row = (name: string, x: ReturnType<typeof summary>, r: number | null) =>
     x ? `| ${name} | ${x.transitions_per_s} | ${r ?? '—'} | ${Number.isNaN(x.p50_ms) ? '—' : x.p50_ms} | ${Number.isNaN(x.p99_ms) ? '—' : x.p99_ms} | ${x.peak_rss_mb} | ${x.cpu_us_per_transition} |` : '';
   process.stdout.write(
@@ -416,6 +430,7 @@ async function main(): Promise<void> {
       row('(a) raw better-sqlite3, 1 tx per transition', a, 1),
       row(`(b) motcua in-process, ${clients} callers`, b, ratio(b)),
       row(`(c) motcua HTTP, ${clients} keep-alive clients`, c, ratio(c)),
+      row(`(f) floor: bare node:http + the writes only, ${clients} clients`, f, ratio(f)),
       '',
       JSON.stringify(out, null, 2),
       '',
