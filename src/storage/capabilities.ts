@@ -30,6 +30,12 @@ export interface Capabilities {
   readonly multiProcess: boolean;
   /** Transactions can fail with a serialization failure or deadlock and are retried. */
   readonly retriesTransactions: boolean;
+  /**
+   * `readLong()` runs on worker threads with connections of their own, a few reads at a time,
+   * because reads through the driver hold the serving thread (SQLite). False: long reads are
+   * ordinary pool reads, which never hold it (PostgreSQL).
+   */
+  readonly longReadsOnThreads: boolean;
   /** Column type of instants. Values are ISO-8601 UTC strings (`toISOString()`) on both. */
   readonly timeType: 'text' | 'timestamptz';
   /** Column type of JSON documents. Values are JSON text on both (parsed at the boundary). */
@@ -56,6 +62,7 @@ export const sqliteCapabilities: Capabilities = Object.freeze({
   returning: true,
   multiProcess: false,
   retriesTransactions: false,
+  longReadsOnThreads: true,
   timeType: 'text',
   jsonType: 'text',
   bigintType: 'integer',
@@ -75,6 +82,7 @@ export const postgresCapabilities: Capabilities = Object.freeze({
   returning: true,
   multiProcess: true,
   retriesTransactions: true,
+  longReadsOnThreads: false,
   timeType: 'timestamptz',
   jsonType: 'jsonb',
   bigintType: 'bigint',

@@ -207,9 +207,9 @@ describeEachMotcua('audit API', (ctx) => {
     expect((await t.call('auditor', 'GET', '/api/v1/audit/entries?cursor=bogus')).status).toBe(400);
   });
 
-  it('reads filtered pages that may scan the whole log on the long-read connection, not the serving thread', async (test) => {
+  it('answers index pages while long reads run; on SQLite pages that may scan the whole log wait on a long-read thread', async () => {
     const t = ctx();
-    if (t.kind !== 'sqlite') test.skip(); // PostgreSQL reads are asynchronous anyway
+    const onThreads = t.m.store.capabilities.longReadsOnThreads;
     const finished: string[] = [];
     // Reports keep every long-read connection busy for a while.
     const busy = Array.from({ length: LONG_READ_THREADS }, () => t.m.store.readLong((tx) => SLOW_COUNT.execute(tx.db)).finally(() => finished.push('a long read')));
@@ -223,9 +223,10 @@ describeEachMotcua('audit API', (ctx) => {
     for (const path of ['/api/v1/audit/entries?limit=5', `/api/v1/audit/entries?case=${ids[0]}`, `/api/v1/audit/entries?actor=${t.userIds.processor}`, `/api/v1/audit/access?case=${ids[0]}`]) {
       expect((await t.call('auditor', 'GET', path)).status, path).toBe(200);
     }
-    expect(finished).toEqual([]);
+    expect(finished).not.toContain('a long read');
+    if (onThreads) expect(finished).toEqual([]);
     await Promise.all([...busy, ...scans]);
-    expect(finished[0]).toBe('a long read');
+    if (onThreads) expect(finished[0]).toBe('a long read');
     for (const scan of scans) expect((await scan).status).toBe(200);
     expect((await scans[0]!).body.items.length).toBeGreaterThanOrEqual(3);
   });

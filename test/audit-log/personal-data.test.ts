@@ -3,13 +3,11 @@
  * addresses and e-mails go through the API (opened, moved, an apology, a complaint with contact
  * details, an officer typing an ID number into a reason), then every way the log leaves the
  * system (JSON Lines, CSV, the entries route, server-side verification) is searched for them.
- * Finally every export the audit tests saved under test-output/audit-exports/ is searched again.
+ * Every export the audit tests save (checkedExport) is searched where it is made.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEachMotcua } from '../http/cases-fixture.js';
-import { assertNoPersonalData, checkedExport, EXPORTS_DIR, personalDataIn } from './personal-data.js';
+import { assertNoPersonalData, checkedExport, personalDataIn } from './personal-data.js';
 import { exportParts, exportVia } from './support.js';
 
 const MEMBERS = [
@@ -113,13 +111,5 @@ describeEachMotcua('no personal data leaves through the audit log', (ctx) => {
     const access = await t.call('auditor', 'GET', '/api/v1/audit/access?limit=1000');
     assertNoPersonalData(JSON.stringify(access.body), 'the access records');
     expect(access.body.items.some((r: { case_id: string }) => r.case_id === a)).toBe(true);
-  });
-});
-
-describe('every audit export the tests saved', () => {
-  it('holds no personal data', () => {
-    // Other audit test files may still be writing theirs; each of them is also checked where it is made.
-    const files = existsSync(EXPORTS_DIR) ? readdirSync(EXPORTS_DIR) : [];
-    for (const f of files) assertNoPersonalData(readFileSync(join(EXPORTS_DIR, f), 'utf8'), f);
   });
 });

@@ -3,7 +3,7 @@
  * form (inline errors first), print the receipt on one A4 page, move the dossier to delivery;
  * an officer of another commune cannot see it, and sign-out ends the session.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ let server: E2EServer;
 let browser: Browser;
 let caseUrl = '';
 let caseCode = '';
+/** The receipt's PIN, read off the printed receipt by the officer's test. */
+let receiptPin = '';
 
 beforeAll(async () => {
   server = await startServer();
@@ -82,7 +84,7 @@ describe('officer', () => {
     caseCode = (await textOf(receipt.locator('.sub'))).replace('Mã hồ sơ:', '').trim();
     expect(caseCode).toMatch(/^HT\.TS-/);
     expect(text).toContain(`/tra-cuu?code=${encodeURIComponent(caseCode)}`);
-    writeFileSync(join(OUTPUT_DIR, 'receipt-pin.json'), JSON.stringify({ code: caseCode, pin }));
+    receiptPin = pin;
     // The receipt carries the lookup address as a QR image drawn by the server.
     const qr = receipt.locator('img');
     expect(await qr.count()).toBe(1);
@@ -172,7 +174,8 @@ describe('officer', () => {
 
   it('lets the citizen look the dossier up on a phone with the code and PIN of the receipt, and rate it once', async () => {
     const { page, watch, context } = await openPage(browser, { width: 390, height: 844 });
-    const { code, pin } = JSON.parse(readFileSync(join(OUTPUT_DIR, 'receipt-pin.json'), 'utf8')) as { code: string; pin: string };
+    expect(receiptPin, 'the officer test, which prints the receipt, must run first').not.toBe('');
+    const [code, pin] = [caseCode, receiptPin];
     // The address the receipt's QR code carries: the code is filled in, the PIN is not.
     await page.goto(`${server.url}/tra-cuu?code=${encodeURIComponent(code)}`);
     expect(await page.getByLabel('Mã hồ sơ').inputValue()).toBe(code);

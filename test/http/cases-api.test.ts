@@ -86,9 +86,10 @@ describeEachMotcua('case API', (ctx) => {
     expect(accepted.status).toBe(200);
     expect(accepted.headers.get('etag')).toBe('"2"');
     expect(accepted.body.case).toMatchObject({ id: c.id, state: 'processing', status_code: 4, version: 2 });
-    // The statutory clock starts on acceptance: 3 working days.
-    expect(accepted.body.case.due_at).toEqual(expect.any(String));
-    expect(new Date(accepted.body.case.due_at).getTime()).toBeGreaterThan(clock.now().getTime());
+    // The statutory clock starts on acceptance: 3 working days from Monday 2 March, 09:01 (local
+    // time, +07:00), so the end of Thursday 5 March, 17:00 local.
+    expect(clock.now().toISOString()).toBe('2026-03-02T02:01:00.000Z');
+    expect(accepted.body.case.due_at).toBe('2026-03-05T10:00:00.000Z');
     expect(accepted.body.transition).toMatchObject({ seq: 2, event: 'ACCEPT', from: ['received'], to: ['processing'], role: 'receiver', actor_id: ctx().userIds.receiver });
 
     const proposed = await send('processor', c.id, 'PROPOSE', { cho_o_hop_phap: true, ghi_chu: 'Đã kiểm tra hợp đồng thuê nhà' });

@@ -149,9 +149,9 @@ describeEachMotcua('case list', (ctx) => {
     expect(await list('receiver', 'q=0010900')).toEqual([]);
   });
 
-  it('a search waits on the long-read connection, not the serving thread; a plain page does not', async (test) => {
+  it('answers a plain page while searches and long reports run; on SQLite a search waits on the long-read threads, not the serving thread', async () => {
     const c = ctx();
-    if (c.kind !== 'sqlite') test.skip(); // PostgreSQL reads are asynchronous anyway
+    const onThreads = c.m.store.capabilities.longReadsOnThreads;
     const q = `limit=100&q=${encodeURIComponent('Lê Văn Cường')}`;
     const cuong = home.filter((_, i) => i % 5 === 0).map((x) => x.id).sort();
     const finished: string[] = [];
@@ -166,11 +166,13 @@ describeEachMotcua('case list', (ctx) => {
     const target = home[17]!;
     const byCode = await c.call('auditor', 'GET', `/api/v1/cases?q=${encodeURIComponent(target.code)}`);
     expect(ids(byCode.body.items as Listed[])).toEqual([target.id]);
-    expect(finished).toEqual([]);
+    expect(finished).not.toContain('a long read');
+    if (onThreads) expect(finished).toEqual([]);
     await Promise.all([...busy, province, commune]);
-    // Each search queued behind a long read on a long-read connection.
-    expect(finished[0]).toBe('a long read');
     expect(finished).toEqual(expect.arrayContaining(['the province search', 'the commune search']));
+    // SQLite: each search queued behind a long read on a long-read thread. (PostgreSQL runs them
+    // beside the long reads, on other connections of its pool.)
+    if (onThreads) expect(finished[0]).toBe('a long read');
     for (const search of [province, commune]) {
       expect((await search).status).toBe(200);
       expect(ids((await search).body.items as Listed[]).sort()).toEqual(cuong);

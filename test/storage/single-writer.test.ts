@@ -9,8 +9,13 @@ import { openStore, type Store } from '../../src/storage/index.js';
 const child = fileURLToPath(new URL('./fixtures/open-store-child.ts', import.meta.url));
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Children still running; each test kills what it left (a child that hangs must not outlive it). */
+const running = new Set<ChildProcess>();
+
 function startChild(dataDir: string, mode: 'try' | 'hold'): { proc: ChildProcess; firstLine: Promise<string> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, mode], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   const firstLine = new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (chunk: Buffer) => {
@@ -31,6 +36,7 @@ async function tryOpenInChild(dataDir: string): Promise<{ ok: boolean; code?: st
 describe('one writer process per SQLite data folder', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
+    for (const proc of running) proc.kill('SIGKILL');
     for (const undo of cleanups.splice(0).reverse()) await undo();
   });
   const tempDir = () => {
@@ -58,7 +64,6 @@ describe('one writer process per SQLite data folder', () => {
   it('a writer killed with SIGKILL leaves no stale lock: the folder reopens at once, with what it acknowledged', async () => {
     const dataDir = tempDir();
     const { proc, firstLine } = startChild(dataDir, 'hold');
-    cleanups.push(() => void proc.kill('SIGKILL'));
     expect(await firstLine).toBe('ready');
     await expect(openStore({ dataDir })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining(`pid ${proc.pid}`) });
 

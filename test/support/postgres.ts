@@ -6,10 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** The server to test against, or undefined to skip the PostgreSQL pass. */
-export const postgresUrl: string | undefined = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
-  ? process.env.DATABASE_URL
-  : undefined;
+/**
+ * The server to test against, or undefined (DATABASE_URL unset or empty) to skip the PostgreSQL
+ * pass. A DATABASE_URL that is set but is not a postgres:// URL stops the run: skipping every
+ * PostgreSQL test on a typo would look like a pass.
+ */
+export const postgresUrl: string | undefined = checkedUrl(process.env.DATABASE_URL);
+
+function checkedUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`DATABASE_URL is set but is not a postgres:// or postgresql:// URL; fix it or unset it to run on SQLite only`);
+  }
+  return url;
+}
 
 /** A database made for one suite. */
 export interface TestDatabase {
