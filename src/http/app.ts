@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/index.js';
+import { checkedJsonText } from './body-text.js';
 import { errorToResponse, problemResponse } from './problem.js';
 import { registerCalendarRoutes, type CalendarProvider } from './routes/calendar.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -59,6 +60,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const log = deps.log ?? (() => {});
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const checkJson = checkedJsonText();
 
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
@@ -90,6 +92,8 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   });
 
   if (deps.services) app.use('/api/v1/*', authenticate(deps.services.authenticate));
+  // The public routes have a smaller body limit of their own: they check their bodies after it.
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/public/') ? next() : checkJson(c, next)));
   registerHealthRoutes(app, deps);
   registerProcedureRoutes(app, deps);
   if (deps.calendars) registerCalendarRoutes(app, { ...deps, calendars: deps.calendars });

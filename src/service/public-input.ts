@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { RATING_LEVELS } from '../reports/index.js';
 
 /** A dossier code as printed on the receipt. Anything else simply finds nothing. */
-export const CaseCode = z.string().trim().min(1).max(64).describe('The dossier code printed on the receipt (mã hồ sơ).');
+export const CaseCode = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((code) => !/[\p{Cc}\p{Cf}]/u.test(code), 'A dossier code has no control or invisible characters; type it as printed on the receipt, e.g. HT.TS-261129-0001.')
+  .describe('The dossier code printed on the receipt (mã hồ sơ).');
 
 /** The PIN printed on the receipt. Loosely checked: a malformed PIN is just a wrong one (the same 404). */
 export const Pin = z.string().trim().min(1).max(32).describe('The lookup PIN printed on the receipt (6 digits).');

@@ -6,7 +6,7 @@
  * one constant-time comparison either way), so neither the body nor the time tells whether a
  * code exists. Every try costs a token of the caller's address (public-rate-limit.ts).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../auth/policy.js';
 import { isMotcuaError, MotcuaError } from '../errors/index.js';
 import { RATING_LABELS, type RatingLevel } from '../reports/index.js';
@@ -120,11 +120,22 @@ export function createPublicService(deps: ServiceDeps, options: PublicServiceOpt
     } catch (e) {
       wrong = isMotcuaError(e, 'caseNotFound');
       // Operators see a dossier being guessed at; its citizen may call the desk.
-      if (wrong && !codeFailures.check(code).ok) deps.log(`public: dossier code ${code} is held after ${codeLimit.capacity} wrong PINs; it opens again one try per ${Math.round(codeLimit.windowMs / codeLimit.capacity / 60_000)} min`);
+      if (wrong && !codeFailures.check(code).ok) deps.log(`public: ${await heldCodeLabel(code)} is held after ${codeLimit.capacity} wrong PINs; it opens again one try per ${Math.round(codeLimit.windowMs / codeLimit.capacity / 60_000)} min`);
       throw e;
     } finally {
       if (!wrong) codeFailures.give(code);
     }
+  }
+
+  /**
+   * How the operator log names a held code: a dossier's code as it is; anything else only by a
+   * keyed hash, since citizens type their ID or phone number into the code box, and text from
+   * strangers must never become a line of the log.
+   */
+  async function heldCodeLabel(code: string): Promise<string> {
+    const known = await deps.store.read((tx) => tx.db.selectFrom('cases').select('id').where('code', '=', code).executeTakeFirst());
+    if (known !== undefined) return `dossier code ${code}`;
+    return `a code that names no dossier (keyed hash ${createHmac('sha256', deps.auditKey).update(code).digest('hex').slice(0, 12)})`;
   }
 
   /** The case with this code if the PIN matches; the same `notFound` otherwise. */

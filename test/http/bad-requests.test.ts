@@ -38,6 +38,47 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
     expect(await written(ctx())).toEqual(before);
   });
 
+  it('a body that is not UTF-8 answers 400 and writes nothing (it was read as U+FFFD and closed a dossier)', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const before = await written(ctx());
+    const bytes = Buffer.concat([Buffer.from('{"type":"WITHDRAW","input":{"reason":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('"}}')]);
+    const r = await call('receiver', 'POST', `/api/v1/cases/${c.id}/events`, { bytes, headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'badRequest' });
+    expect(r.body.detail).toContain('not valid UTF-8');
+    expect(await written(ctx())).toEqual(before);
+    expect((await call('receiver', 'GET', `/api/v1/cases/${c.id}`)).body.state).toBe('received');
+  });
+
+  it('text with a lone surrogate answers 422 naming the field, with or without an idempotency key; a pair (an emoji) is text', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const before = await written(ctx());
+    const refused = [
+      ['receiver', `/api/v1/cases/${c.id}/events`, { type: 'WITHDRAW', input: { reason: 'thiếu \ud800 giấy' } }, '/input/reason'],
+      ['receiver', `/api/v1/cases/${c.id}/events`, { type: 'ACCEPT', comment: 'ok \udc00' }, '/comment'],
+      ['receiver', '/api/v1/cases', { procedure: 'dang-ky-tam-tru', applicant: { name: 'Tô \ud800' }, data: TAM_TRU_DATA, channel: 1 }, '/applicant/name'],
+      ['admin', '/api/v1/users', { name: 'Cán bộ \ud800', unit: 'thanh-sen', roles: ['receiver'] }, '/name'],
+      ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: 'Nội dung \ud800' }, '/content'],
+    ] as const;
+    for (const [who, path, body, pointer] of refused) {
+      for (const headers of [{}, { 'idempotency-key': `lone-${pointer}` }] as Record<string, string>[]) {
+        // JSON.stringify spells a lone surrogate as its \u escape, as a client would.
+        const r = await call(who, 'POST', path, { body, headers });
+        expect(r.status, `${path} ${JSON.stringify(headers)}`).toBe(422);
+        expect(r.body.code).toBe('validationFailed');
+        expect(r.body.errors).toEqual([{ path: pointer, message: expect.stringContaining('lone surrogate') }]);
+      }
+    }
+    expect(await written(ctx())).toEqual(before);
+    // A surrogate pair is one character, and an escaped backslash before "ud800" is plain text.
+    const emoji = await call('receiver', 'POST', `/api/v1/cases/${c.id}/events`, { text: '{"type":"ACCEPT","comment":"\\ud83d\\ude00 \\\\ud800"}', headers: { 'content-type': 'application/json' } });
+    expect(emoji.status, JSON.stringify(emoji.body)).toBe(200);
+    const history = await call('receiver', 'GET', `/api/v1/cases/${c.id}/history`);
+    expect(history.body.items.at(-1).comment).toBe('😀 \\ud800');
+  });
+
   it('a body of another type answers 415 unsupportedMediaType, and writes nothing', async () => {
     const { call, open } = ctx();
     const c = await open();

@@ -54,6 +54,8 @@ export interface CallOptions {
   body?: unknown;
   /** Raw body text (sent as is, e.g. YAML). */
   text?: string;
+  /** Raw body bytes (sent as is, e.g. not UTF-8). */
+  bytes?: Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -92,8 +94,9 @@ export async function createMotcuaContext(kind: StoreKind): Promise<MotcuaContex
   async function call(who: Who, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (who !== 'nobody') headers.authorization = `Bearer ${tokens[who]}`;
-    let body: string | undefined;
-    if (options.text !== undefined) body = options.text;
+    let body: string | Uint8Array | undefined;
+    if (options.bytes !== undefined) body = options.bytes;
+    else if (options.text !== undefined) body = options.text;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';

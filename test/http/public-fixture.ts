@@ -39,6 +39,8 @@ export interface PublicContext {
   m: Motcua;
   clock: ManualClock;
   userIds: Record<keyof typeof USERS, string>;
+  /** What motcua wrote to the operator log. */
+  logs: string[];
   /** A request as `who` (a bearer token, or none for `citizen`), from client address `client`. */
   call(who: Who, method: string, path: string, options?: { body?: unknown; client?: string; headers?: Record<string, string> }): Promise<Reply>;
   /** Opens a dang-ky-tam-tru dossier; returns the 201 body (with `pin`). */
@@ -55,7 +57,9 @@ export async function createPublicContext(kind: StoreKind): Promise<PublicContex
   let database: TestDatabase | undefined;
   if (kind === 'postgres') database = await createTestDatabase();
   const clock = createManualClock(START);
+  const logs: string[] = [];
   const m = await createMotcua({
+    log: (line) => logs.push(line),
     dataDir,
     databaseUrl: database?.url,
     proceduresDir: 'procedures',
@@ -96,6 +100,7 @@ export async function createPublicContext(kind: StoreKind): Promise<PublicContex
     m,
     clock,
     userIds,
+    logs,
     call,
     async open(who = 'officer', extra = {}) {
       const r = await call(who, 'POST', '/api/v1/cases', { body: { procedure: 'dang-ky-tam-tru', applicant: { name: 'Nguyễn Văn An', phone: '0912000001' }, data: TAM_TRU_DATA, ...extra } });

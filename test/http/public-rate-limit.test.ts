@@ -74,6 +74,28 @@ describeEachPublic('public rate limit', (ctx) => {
     expect((await lookup(c.code, c.pin, 141)).status).toBe(429);
   });
 
+  it('names a held dossier in the operator log, but what a stranger typed only by a keyed hash: no ID number, no forged line', async () => {
+    const { call, open, logs: all } = ctx();
+    const before = all.length;
+    const c = await open();
+    const wrong = c.pin === '000000' ? '000001' : '000000';
+    const lookup = (code: string, i: number) => call('citizen', 'GET', `/api/v1/public/cases/${encodeURIComponent(code)}?pin=${wrong}`, { client: `198.51.100.${i}` });
+    for (let i = 0; i < 10; i++) await lookup(c.code, i);
+    // A citizen's ID number typed into the code box, ten times.
+    for (let i = 0; i < 10; i++) expect((await lookup('001090000099', 20 + i)).status).toBe(404);
+    const logs = all.slice(before);
+    const held = logs.filter((line) => line.includes('is held after'));
+    expect(held).toHaveLength(2);
+    expect(held[0]).toContain(`dossier code ${c.code} is held`);
+    expect(held[1]).toMatch(/^public: a code that names no dossier \(keyed hash [0-9a-f]{12}\) is held/);
+    expect(logs.join('\n')).not.toContain('001090000099');
+    // A line break (or any control character) is not part of a code: refused before any lookup.
+    const forged = await lookup('HT.TS-1\nerror GET /api/v1/x request=forged', 40);
+    expect(forged.status, JSON.stringify(forged.body)).toBe(400);
+    expect(JSON.stringify(forged.body)).toContain('control or invisible characters');
+    expect(all.slice(before).join('\n')).not.toContain('forged');
+  });
+
   it('holds a code against wrong PINs sent all at once from many addresses: 10 are checked, the rest refused', async () => {
     const { call, open } = ctx();
     const c = await open();

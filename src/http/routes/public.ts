@@ -7,6 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { checkedJsonText } from '../body-text.js';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { isMotcuaError } from '../../errors/index.js';
 import { CaseCode, FeedbackBody, Pin, RatingBody } from '../../service/public-input.js';
@@ -86,6 +87,7 @@ export function registerPublicRoutes(app: OpenAPIHono<Env>, deps: { service: Pub
       onError: (c) => problemResponse('payloadTooLarge', `Public requests are limited to ${PUBLIC_MAX_BODY_BYTES} bytes; shorten the text.`, { limit: PUBLIC_MAX_BODY_BYTES }, c.req.path),
     }),
   );
+  app.use('/api/v1/public/*', checkedJsonText());
 
   app.openapi(
     createRoute({

@@ -1,0 +1,62 @@
+/**
+ * The text of a JSON body, checked before any route reads it. Two faults would otherwise pass
+ * silently and end up in records that can never be corrected (a transition's reason, the audit
+ * log):
+ * - bytes that are not UTF-8, which the platform's decoder turns into U+FFFD;
+ * - lone surrogates (`"\ud800"`), which JSON can spell but which are not characters: they cannot
+ *   be written as canonical JSON, so they failed deep inside a command with an answer about
+ *   the audit log.
+ * The checked text is left in Hono's body cache, so the route's own `json()` parses it without
+ * reading the body again.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { problemResponse } from './problem.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** JSON pointer of the first string (or key) in `value` holding a lone surrogate, if any. */
+export function loneSurrogateAt(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || '/' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = loneSurrogateAt(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Checks the JSON bodies of requests that carry one. */
+export function checkedJsonText(): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) return next();
+    let text: string;
+    try {
+      text = strictUtf8.decode(await c.req.arrayBuffer());
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      return problemResponse('badRequest', 'The request body is not valid UTF-8; send the JSON encoded as UTF-8.', {}, c.req.path);
+    }
+    // A surrogate can only come from a \u escape; most bodies have none and are not parsed here.
+    if (text.includes('\\u')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined; // Not JSON: the route's own parsing answers that.
+      }
+      const at = loneSurrogateAt(parsed);
+      if (at !== undefined) {
+        const message = 'holds a lone surrogate (an unpaired \\uD800–\\uDFFF escape), which is not a character; send valid Unicode text';
+        return problemResponse('validationFailed', `The request body is invalid: ${at} ${message}`, { errors: [{ path: at, message }] }, c.req.path);
+      }
+    }
+    // Hono keeps promises in its body cache (its type names the settled values).
+    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    return next();
+  };
+}
