@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { canActOnUnit, canSeeUnit, isAuditor, type Actor } from '../auth/policy.js';
+import type { WorkingCalendar } from '../calendar/index.js';
+import { vnDate } from '../clock/index.js';
 import { MotcuaError } from '../errors/index.js';
 import { toDbTime, type Tx } from '../storage/index.js';
 import { appendAudit } from './audit-append.js';
@@ -32,6 +34,12 @@ export interface ApologyRecord {
   at: string;
 }
 
+/** True when the office is open at `t`, or was open until `t` (its closing time). */
+function withinOfficeHours(calendar: WorkingCalendar, t: Date): boolean {
+  const before = new Date(t.getTime() - 1);
+  return calendar.nextOpening(t).getTime() === t.getTime() || calendar.nextOpening(before).getTime() === before.getTime();
+}
+
 /** Records the one apology of a case. */
 export async function apologizeCommand(tx: Tx, deps: ServiceDeps, actor: Actor, caseId: string, body: ApologyInput, meta: RequestMeta): Promise<ApologyRecord> {
   const row = await loadCaseRow(tx, caseId);
@@ -48,14 +56,22 @@ export async function apologizeCommand(tx: Tx, deps: ServiceDeps, actor: Actor, 
   if (row.due_at === null) throw new MotcuaError('conflict', 'The dossier has no appointment date yet (it was not received as complete).');
   const now = deps.clock.now();
   const calendar = deps.calendars.forUnit(row.unit_id);
-  // A day means the closing time of that day, like every appointment date.
+  const givenDay = body.new_due_at.length === 10 ? body.new_due_at : vnDate(new Date(body.new_due_at));
+  const later = () =>
+    new MotcuaError('validationFailed', `The new appointment (${body.new_due_at}) must be later than the current one (${row.due_at}) and than now.`, { errors: [{ path: '/new_due_at', message: 'must be later than the current appointment' }] });
+  // A day already past is refused before the calendar is asked: a past year is the date's fault,
+  // not the calendar's.
+  if (givenDay < vnDate(now)) throw later();
+  if (!calendar.isWorkingDay(givenDay)) {
+    throw new MotcuaError('validationFailed', `${givenDay} is not a working day; choose a working day for the new appointment.`, { errors: [{ path: '/new_due_at', message: 'not a working day' }] });
+  }
+  // A day means the closing time of that day, like every appointment date; an instant must fall
+  // in office hours (its closing time included), when the citizen can come.
   const newDue = body.new_due_at.length === 10 ? calendar.addOfficeTime(calendar.nextOpening(new Date(`${body.new_due_at}T00:00:00+07:00`)), calendar.officeDayMs) : new Date(body.new_due_at);
-  if (body.new_due_at.length === 10 && !calendar.isWorkingDay(body.new_due_at)) {
-    throw new MotcuaError('validationFailed', `${body.new_due_at} is not a working day; choose a working day for the new appointment.`, { errors: [{ path: '/new_due_at', message: 'not a working day' }] });
+  if (body.new_due_at.length !== 10 && !withinOfficeHours(calendar, newDue)) {
+    throw new MotcuaError('validationFailed', `${body.new_due_at} is outside office hours; choose a time when the office is open, or give the day alone (YYYY-MM-DD) for its closing time.`, { errors: [{ path: '/new_due_at', message: 'outside office hours' }] });
   }
-  if (newDue.getTime() <= new Date(row.due_at).getTime() || newDue.getTime() <= now.getTime()) {
-    throw new MotcuaError('validationFailed', `The new appointment (${newDue.toISOString()}) must be later than the current one (${row.due_at}) and than now.`, { errors: [{ path: '/new_due_at', message: 'must be later than the current appointment' }] });
-  }
+  if (newDue.getTime() <= new Date(row.due_at).getTime() || newDue.getTime() <= now.getTime()) throw later();
   const at = toDbTime(now);
   const record: ApologyRecord = { reason: body.reason, new_due_at: toDbTime(newDue), previous_due_at: row.due_at, by: actor.id, at };
   const version = row.version + 1;

@@ -109,6 +109,34 @@ describeEachMotcua('deadlines', (ctx) => {
     expect((await t.call('other', 'POST', `/api/v1/cases/${c.id}/apology`, { body: { reason: 'x', new_due_at: '2026-03-12' } })).status).toBe(404);
   });
 
+  it('refuses an apology date the office is closed on, or a day gone, whether given as a day or as an instant', async () => {
+    const t = ctx();
+    t.clock.set(vn('2026-03-02T09:00:00'));
+    const c = await t.open();
+    await t.send('receiver', c.id, 'ACCEPT');
+    t.clock.set(vn('2026-03-05T15:00:00'));
+    const apologize = (new_due_at: string) => t.call('receiver', 'POST', `/api/v1/cases/${c.id}/apology`, { body: { reason: 'Chờ xác minh', new_due_at } });
+    // Saturday 7 March, as a day and as an instant in what would be office hours.
+    for (const saturday of ['2026-03-07', '2026-03-07T10:00:00+07:00']) {
+      const r = await apologize(saturday);
+      expect(r.status, saturday).toBe(422);
+      expect(r.body.detail).toContain('2026-03-07 is not a working day');
+    }
+    // Tuesday 10 March at 07:00 local: before the office opens.
+    const early = await apologize('2026-03-10T00:00:00Z');
+    expect(early.status).toBe(422);
+    expect(early.body.errors).toEqual([{ path: '/new_due_at', message: 'outside office hours' }]);
+    // A day long gone is the date's fault, not a gap in the calendar's years.
+    const past = await apologize('2020-01-01');
+    expect(past.status).toBe(422);
+    expect(past.body.errors).toEqual([{ path: '/new_due_at', message: 'must be later than the current appointment' }]);
+    expect((await t.call('receiver', 'GET', `/api/v1/cases/${c.id}`)).body.apology).toBeNull();
+    // The closing time of a working day is a time the citizen can come.
+    const ok = await apologize('2026-03-10T17:00:00+07:00');
+    expect(ok.status).toBe(201);
+    expect(ok.body.new_due_at).toBe(iso('2026-03-10T17:00:00'));
+  });
+
   it('derives the control slip: who handed over, who received, and early / on time / late per step', async () => {
     const t = ctx();
     t.clock.set(vn('2026-03-02T09:00:00'));
