@@ -25,6 +25,7 @@ export const ErrorCodes = {
   definitionInvalid: { status: 422, title: 'Procedure definition has errors' },
   idempotencyMismatch: { status: 422, title: 'Idempotency-Key reused with a different request' },
   tooManyRequests: { status: 429, title: 'Too many requests' },
+  headersTooLarge: { status: 431, title: 'Request header fields too large' },
   calendarYearMissing: { status: 422, title: 'Calendar year missing' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },

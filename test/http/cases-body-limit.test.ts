@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { connect, type AddressInfo } from 'node:net';
+import type { ServerType } from '@hono/node-server';
+import { listen } from '../../src/http/listen.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TAM_TRU_DATA, describeEachMotcua } from './cases-fixture.js';
 
@@ -35,11 +36,7 @@ describeEachMotcua('request body limit', (ctx) => {
   let port = 0;
 
   beforeAll(async () => {
-    server = serve({ fetch: ctx().m.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('listening', () => resolve());
-      server!.once('error', reject);
-    });
+    server = await listen(ctx().m.app.fetch, 0, '127.0.0.1');
     port = (server.address() as AddressInfo).port;
   });
 
@@ -83,5 +80,26 @@ describeEachMotcua('request body limit', (ctx) => {
     expect(justUnder.status).toBe(201);
     const justOver = await postChunked(port, '/api/v1/cases', tokens.receiver, paddedOpenBody(LIMIT + 1));
     expect(justOver.status).toBe(413);
+  });
+
+  it('answers what Node cannot parse with problem+json too: 431 for headers over 16 KiB, 400 for a broken request line', async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(text));
+        let answer = '';
+        socket.setEncoding('utf8').on('data', (d: string) => (answer += d));
+        socket.on('end', () => resolve(answer)).on('error', reject);
+      });
+    const long = await raw(`GET /api/v1/cases?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    expect(long).toMatch(/^HTTP\/1\.1 431 /);
+    expect(long).toContain('content-type: application/problem+json');
+    const problem = JSON.parse(long.slice(long.indexOf('\r\n\r\n') + 4));
+    expect(problem).toMatchObject({ status: 431, code: 'headersTooLarge' });
+    expect(problem.detail).toContain('16 KiB');
+    const broken = await raw('NOT HTTP AT ALL\r\n\r\n');
+    expect(broken).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'badRequest' });
+    // The server goes on serving.
+    expect(await raw('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
   });
 });

@@ -1,7 +1,7 @@
 /** `motcua serve`: runs the API (and, on first start, seeds the demo). */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { serve as serveHttp } from '@hono/node-server';
 import { readServerConfig } from '../../config/env.js';
+import { listen } from '../../http/listen.js';
 import { seedDemo } from '../../server/demo.js';
 import { createMotcua } from '../../server/motcua.js';
 import { readAuditConfig } from '../../service/audit-config.js';
@@ -29,11 +29,7 @@ export const command: CliCommand = {
     if (m.store.capabilities.multiProcess) m.procedureSync.start(10_000);
     // Signs a checkpoint when one is due (every N entries or M minutes); close() signs the last one.
     m.audit.checkpointer.start();
-    const server = serveHttp({ fetch: m.app.fetch, port: config.port, hostname: config.host });
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', () => resolve());
-      server.once('error', reject);
-    });
+    const server = await listen(m.app.fetch, config.port, config.host);
     const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
     io.out(`motcua serving http://${shown}:${config.port} (data: ${m.store.location})\n`);
     const http = server as Server;
