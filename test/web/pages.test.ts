@@ -108,6 +108,13 @@ describeEachMotcua('web pages', (ctx) => {
     // A stale page (version 1) cannot act on the dossier that moved on.
     const stale = await receiver.post(`/ho-so/${opened.id}/su-kien`, { type: 'SUPPLEMENTED', version: '1' });
     expect(stale.status).toBe(412);
+    // A form without its version, or with junk there, is not taken as 'no check': nothing happens.
+    for (const version of ['', 'abc', '0']) {
+      const unchecked = await receiver.post(`/ho-so/${opened.id}/su-kien`, { type: 'SUPPLEMENTED', version });
+      expect(unchecked.status, version).toBe(400);
+      expect(pageText(unchecked.html)).toContain('Biểu mẫu thiếu phiên bản của hồ sơ');
+    }
+    expect((await ctx().call('receiver', 'GET', `/api/v1/cases/${opened.id}`)).body.state).toBe('awaiting_supplement');
   });
 
   it('offers the apology once the dossier is late, records it once, and shows the new appointment', async () => {

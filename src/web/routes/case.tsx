@@ -181,13 +181,17 @@ export function registerCaseRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     const input = formToJson(schema, form, 'input');
     const comment = text(form, 'comment');
     const version = Number(text(form, 'version'));
+    // The page sends the version it showed; without it the stale-page check would be skipped.
+    if (!Number.isInteger(version) || version < 1) {
+      return renderCase(c, deps, id, { message: { kind: 'error', text: 'Biểu mẫu thiếu phiên bản của hồ sơ nên chưa thực hiện; trang đã được tải lại, hãy xem lại rồi thao tác lại.' }, status: 400 });
+    }
     // Checked as the API checks its body (the comment's length, above all), before the service.
     const body = SendEventBody.safeParse({ type, ...(Object.keys(input).length > 0 ? { input } : {}), ...(comment ? { comment } : {}) });
     if (!body.success) {
       return renderCase(c, deps, id, { openEvent: type, values: input, errors: fieldErrors(zodFieldErrors(body.error.issues)), message: { kind: 'error', text: 'Thông tin chưa hợp lệ; xem các ô được đánh dấu.' }, status: 422 });
     }
     try {
-      await deps.cases.send(session.actor, id, body.data, { ...meta(c), ifMatch: Number.isInteger(version) && version > 0 ? version : undefined });
+      await deps.cases.send(session.actor, id, body.data, { ...meta(c), ifMatch: version });
     } catch (e) {
       if (isMotcuaError(e, 'validationFailed')) return renderCase(c, deps, id, { openEvent: type, values: input, errors: fieldErrors(e.extras['errors']), message: { kind: 'error', text: 'Thông tin chưa hợp lệ; xem các ô được đánh dấu.' }, status: 422 });
       if (isMotcuaError(e, 'preconditionFailed') || isMotcuaError(e, 'versionConflict')) return renderCase(c, deps, id, { message: { kind: 'error', text: 'Hồ sơ vừa được người khác cập nhật. Hãy xem lại rồi thao tác lại.' }, status: 412 });
