@@ -205,6 +205,16 @@ describeEachMotcua('audit API', (ctx) => {
     expect(seen).toEqual(all.items.map((i) => i.seq));
     expect(seen).toEqual(seen.map((_, i) => i + 1));
     expect((await t.call('auditor', 'GET', '/api/v1/audit/entries?cursor=bogus')).status).toBe(400);
+    // A reversed range is refused as the export refuses it, not answered with an empty page.
+    const seqs = await t.call('auditor', 'GET', '/api/v1/audit/entries?from_seq=10&to_seq=5');
+    expect(seqs.status).toBe(400);
+    expect(seqs.body.errors).toEqual([{ path: '/to_seq', message: 'is before from_seq; swap them' }]);
+    // Compared as instants, not as text: 23:30 at +07:00 is 16:30Z, before 17:00Z.
+    const times = await t.call('auditor', 'GET', `/api/v1/audit/entries?from=${encodeURIComponent('2026-11-30T17:00:00Z')}&to=${encodeURIComponent('2026-11-30T23:30:00+07:00')}`);
+    expect(times.status).toBe(400);
+    expect(times.body.errors).toEqual([{ path: '/to', message: 'is before from; swap them' }]);
+    // And 23:00 at +07:00 (16:00Z) is before 16:30Z, though its text sorts after it.
+    expect((await t.call('auditor', 'GET', `/api/v1/audit/entries?from=${encodeURIComponent('2026-11-30T23:00:00+07:00')}&to=${encodeURIComponent('2026-11-30T16:30:00Z')}`)).status).toBe(200);
   });
 
   it('answers index pages while long reads run; on SQLite pages that may scan the whole log wait on a long-read thread', async () => {

@@ -169,7 +169,10 @@ export function registerAuditRoutes(app: OpenAPIHono<Env>, audit: { service: Aud
           to: Instant,
           limit: Limit(1000, 100),
           cursor: Cursor,
-        }),
+        })
+          // A reversed range is a typo, not "no entries here": say so, as the export does.
+          .refine((q) => q.from_seq === undefined || q.to_seq === undefined || q.from_seq <= q.to_seq, { path: ['to_seq'], message: 'is before from_seq; swap them' })
+          .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), { path: ['to'], message: 'is before from; swap them' }),
       },
       responses: { 200: { description: 'A page of entries', content: { 'application/json': { schema: z.object({ items: z.array(EntryItem), next_cursor: z.string().nullable() }) } } }, ...problems(400, 401, 403) },
     }),
