@@ -130,8 +130,10 @@ export async function createAudit(deps: ServiceDeps, dataDir: string, options: A
     },
     async latestCheckpoint(actor) {
       requireAuditReader(actor);
-      const row = await store.read((tx) => latestCheckpoint(tx));
-      if (!row) throw new MotcuaError('notFound', 'No checkpoint has been signed yet; one is signed every few minutes while the log grows.');
+      // A young log may have none yet (they come every N entries or M minutes): sign its head now,
+      // as an export would, rather than send the inspector away.
+      const row = (await store.read((tx) => latestCheckpoint(tx))) ?? (await checkpointer.checkpointNow());
+      if (!row) throw new MotcuaError('notFound', 'The audit log is empty, so there is no checkpoint to sign yet; ask again once something has been recorded.');
       return row.note;
     },
     async inclusion(actor, seq, size) {

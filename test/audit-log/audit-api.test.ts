@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { generateSigningKey, parseCheckpoint, publicKeyPem, verifyCheckpoint, verifyConsistency, verifyInclusion } from '../../src/audit/index.js';
 import { parseCsv } from '../../src/reports/csv.js';
 import { registerAuditRoutes } from '../../src/http/routes/audit.js';
 import { AUDIT_CSV_COLUMNS } from '../../src/service/audit-export.js';
-import { describeEachMotcua, START, type MotcuaContext } from '../http/cases-fixture.js';
+import { createMotcuaContext, describeEachMotcua, START, type MotcuaContext } from '../http/cases-fixture.js';
 import { LONG_READ_THREADS, SLOW_COUNT } from '../support/event-loop.js';
 import { checkedExport } from './personal-data.js';
 import { exportParts, exportVia, verifyFiles } from './support.js';
@@ -66,6 +66,22 @@ describeEachMotcua('audit API', (ctx) => {
       }
       expect((await t.call('nobody', 'GET', path)).status, path).toBe(401);
     }
+  });
+
+  it('signs a first checkpoint when an inspector asks for the latest of a log too young to have one', async () => {
+    const young = await createMotcuaContext(ctx().kind);
+    onTestFinished(() => young.cleanup());
+    await young.open();
+    expect(await young.m.store.read((tx) => tx.db.selectFrom('audit_checkpoints').select('size').execute())).toEqual([]);
+    const latest = await young.call('auditor', 'GET', '/api/v1/audit/checkpoints/latest');
+    expect(latest.status).toBe(200);
+    const key = (await young.call('auditor', 'GET', '/api/v1/audit/public-key')).body as string;
+    const v = verifyCheckpoint(latest.body, key);
+    expect(v.ok).toBe(true);
+    const head = await young.m.store.read((tx) => tx.db.selectFrom('audit_entries').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow());
+    // It covers every entry before its own, and asking again gives the same note, not another one.
+    expect(v.ok && v.checkpoint.size).toBe(head.seq - 1);
+    expect((await young.call('auditor', 'GET', '/api/v1/audit/checkpoints/latest')).body).toBe(latest.body);
   });
 
   it('serves the public key as PEM text; the latest checkpoint verifies with it and its entry follows it', async () => {
