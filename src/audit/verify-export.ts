@@ -70,6 +70,7 @@ function createRun(verifier: CheckpointVerifier, options: VerifyOptions) {
   let checkpointCount = 0;
   let checkpointsValid = 0;
   let signedSize = 0;
+  const signingKeys: string[] = [];
   let pinned: PinnedCheck | undefined;
   let pinnedCp: Checkpoint | undefined;
   let pinnedOrigin: string | undefined;
@@ -110,6 +111,8 @@ function createRun(verifier: CheckpointVerifier, options: VerifyOptions) {
     if (check.signatureOk && check.rootOk && check.chainOk && check.problem === undefined) {
       checkpointsValid += 1;
       signedSize = Math.max(signedSize, check.size ?? 0);
+      // Counted here rather than from the listed checkpoints, which stop at the first 10,000.
+      if (check.keyId !== null && !signingKeys.includes(check.keyId)) signingKeys.push(check.keyId);
     }
   };
 
@@ -281,6 +284,7 @@ function createRun(verifier: CheckpointVerifier, options: VerifyOptions) {
         checkpoints,
         checkpointCount,
         checkpointsValid,
+        signingKeys,
         signedSize,
         unsignedTail: Math.max(0, acc.size - signedSize),
       };

@@ -45,6 +45,8 @@ export type VerifyReport = {
   checkpoints: CheckpointCheck[];
   checkpointCount: number;
   checkpointsValid: number;
+  /** Key ids of the keys that signed the checkpoints that verified fully, in order of first use. */
+  signingKeys: string[];
   /** Size of the largest checkpoint that verified fully: entries up to here are signed. */
   signedSize: number;
   /** Entries after `signedSize`, protected by the hash chain only. */
@@ -71,6 +73,8 @@ export function formatVerifyReport(report: VerifyReport): string {
     out.push(`    line ${c.line}, size ${c.size ?? '?'}${c.keyId ? `, key ${c.keyId}` : ''}: ${sig}; ${c.problem ?? 'root or chain head differs'}`);
   }
   if (failures.length > LISTED_CHECKPOINT_FAILURES) out.push(`    … ${failures.length - LISTED_CHECKPOINT_FAILURES} more (use --json)`);
+  // The inspector compares these with the key ids the operator published.
+  out.push(`  signing keys: ${report.signingKeys.length > 0 ? report.signingKeys.join(', ') : 'none (no checkpoint verified)'}`);
   out.push(`  signed up to entry: ${report.signedSize}${report.unsignedTail > 0 ? ` (${report.unsignedTail} later entries rest on the hash chain only)` : ''}`);
 
   if (report.pinned) {

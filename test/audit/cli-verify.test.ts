@@ -2,13 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, publicKeyPem, type SigningKey } from '../../src/audit/index.js';
+import { formatCheckpointLine, generateSigningKey, keyId, publicKeyPem, type SigningKey } from '../../src/audit/index.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { buildExport, checkpointNote, entryIndex } from './export-builder.js';
+import { ORIGIN, buildExport, checkpointNote, entryIndex, signOver } from './export-builder.js';
 
 let dir: string;
 let key: SigningKey;
+let newKey: SigningKey;
 let genuine: string[];
 
 beforeAll(async () => {
@@ -24,6 +25,11 @@ beforeAll(async () => {
   tampered[i] = (tampered[i] as string).replace('"procedure":"dang-ky-tam-tru@3"', '"procedure":"dang-ky-tam-tru@4"');
   await writeFile(join(dir, 'tampered.jsonl'), `${tampered.join('\n')}\n`);
   await writeFile(join(dir, 'short.jsonl'), `${genuine.slice(0, entryIndex(genuine, 50) + 2).join('\n')}\n`);
+  // After a key rotation: the last checkpoint (size 120) is signed by the new key.
+  newKey = generateSigningKey();
+  await writeFile(join(dir, 'new.pem'), publicKeyPem(newKey));
+  const rotated = [...genuine.slice(0, -1), formatCheckpointLine(signOver(genuine, newKey))];
+  await writeFile(join(dir, 'rotated.jsonl'), `${rotated.join('\n')}\n`);
 });
 
 afterAll(async () => {
@@ -50,6 +56,7 @@ describe('motcua audit verify', () => {
     expect(r.out).toMatch(/entries checked: 120/);
     expect(r.out).toMatch(/checkpoints: 5 found, 5 valid/);
     expect(r.out).toMatch(/pinned checkpoint \(size 100\): consistent/);
+    expect(r.out).toContain(`  signing keys: ${keyId(ORIGIN, key.publicKey)}\n`);
   });
 
   it('exits 1 on a tampered export and names the first bad seq', async () => {
@@ -57,12 +64,15 @@ describe('motcua audit verify', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FAILED/);
     expect(r.out).toMatch(/first bad seq: 42: the entry bytes do not match its leaf hash/);
+    // The checkpoint of size 25 still verifies, so its key is named.
+    expect(r.out).toContain(`  signing keys: ${keyId(ORIGIN, key.publicKey)}\n`);
   });
 
   it('exits 1 when signatures come from a key that is not given', async () => {
     const r = await run('--export', 'export.jsonl', '--public-key', 'other.pem');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/signature REJECTED/);
+    expect(r.out).toContain('  signing keys: none (no checkpoint verified)\n');
   });
 
   it('exits 1 when the export is shorter than the pinned checkpoint', async () => {
@@ -70,6 +80,14 @@ describe('motcua audit verify', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out) as { ok: boolean; entriesChecked: number; pinned: { consistent: boolean } };
     expect(report).toMatchObject({ ok: false, entriesChecked: 50, pinned: { consistent: false } });
+  });
+
+  it('names every key that signed a valid checkpoint, oldest first, after a key rotation', async () => {
+    const r = await run('--export', 'rotated.jsonl', '--public-key', 'new.pem', '--public-key', 'key.pem');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`  signing keys: ${keyId(ORIGIN, key.publicKey)}, ${keyId(ORIGIN, newKey.publicKey)}\n`);
+    const json = await run('--export', 'rotated.jsonl', '--public-key', 'new.pem', '--public-key', 'key.pem', '--json');
+    expect(JSON.parse(json.out)).toMatchObject({ ok: true, signingKeys: [keyId(ORIGIN, key.publicKey), keyId(ORIGIN, newKey.publicKey)] });
   });
 
   it('accepts several public keys (key rotation) and prints JSON on request', async () => {
