@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,36 @@ describe('motcua validate', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(stderr).toBe('0 errors, 0 warnings in 2 files\n');
+  });
+
+  it('counts scenario files in the summary and says their steps are not replayed', async () => {
+    copyFileSync(join(repo, fixtures, 'valid/tam-tru.yaml'), join(dir, 'tam-tru.yaml'));
+    // ACCEPTX is no event of the procedure: only a replay would notice, and validate does not replay.
+    writeFileSync(
+      join(dir, 'tam-tru.scenarios.yaml'),
+      'procedure: dang-ky-tam-tru\ndata: { full_name: An, address: Hà Tĩnh }\nscenarios:\n  - name: tiếp nhận\n    steps:\n      - { send: ACCEPTX, as: receiver, expect: processing }\n',
+    );
+    expect(await validate(['.'], dir)).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '0 errors, 0 warnings in 2 files (1 scenario file among them: shape checked, steps not replayed)\n',
+    });
+    // Its shape is checked: an unknown key is an error.
+    writeFileSync(join(dir, 'tam-tru.scenarios.yaml'), 'procedure: dang-ky-tam-tru\nscenarioz: []\n');
+    const bad = await validate(['--json', '.'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/"path": "tam-tru\.scenarios\.yaml"/);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ files: 2, scenarioFiles: 1 });
+    expect(bad.stderr).toBe('2 errors, 0 warnings in 2 files (1 scenario file among them: shape checked, steps not replayed)\n');
+  });
+
+  it('says how many of the shipped files are scenario files', async () => {
+    const { code, stderr } = await validate([]);
+    const shipped = readdirSync(join(repo, 'procedures')).filter((f) => /\.ya?ml$/.test(f));
+    const scenarios = shipped.filter((f) => f.endsWith('.scenarios.yaml')).length;
+    expect(code).toBe(0);
+    expect(scenarios).toBeGreaterThan(1);
+    expect(stderr).toBe(`0 errors, 0 warnings in ${shipped.length} files (${scenarios} scenario files among them: shape checked, steps not replayed)\n`);
   });
 
   it('exits 0 with warnings only, and prints them', async () => {
