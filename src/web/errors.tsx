@@ -26,10 +26,14 @@ export function toSignIn(c: Context<WebEnv>): Response {
 
 /** An error page for a status and message, or for a thrown error. */
 export function renderError(c: Context<WebEnv>, deps: WebDeps, err: unknown, message?: string): Response | Promise<Response> {
-  if (err instanceof HTTPException) return err.getResponse();
+  // An exception that carries its own answer (a redirect to sign in) keeps it.
+  if (err instanceof HTTPException && err.res !== undefined) return err.getResponse();
   let status = 500;
   let text = 'Hệ thống gặp lỗi khi xử lý yêu cầu này. Lỗi đã được ghi lại; hãy thử lại sau hoặc báo cho quản trị viên.';
-  if (typeof err === 'number') {
+  if (err instanceof HTTPException) {
+    status = err.status;
+    text = err.message || (TITLES[status] ?? '');
+  } else if (typeof err === 'number') {
     status = err;
     text = message ?? TITLES[status] ?? '';
   } else if (isMotcuaError(err)) {

@@ -97,19 +97,21 @@ export function createWebApp(options: WebOptions | WebDeps): Hono<WebEnv> {
   if (!('sessions' in options) && options.qr === undefined) deps.qr = qrEncoder;
   const web = new Hono<WebEnv>();
   web.use('*', securityHeaders());
-  web.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: (c) => c.text('Biểu mẫu quá lớn.', 413),
-    }),
-  );
+
   web.use('*', async (c, next) => {
     const id = sessionCookie(c);
     c.set('session', id === undefined ? undefined : ((await deps.sessions.find(id)) ?? undefined));
     await next();
   });
-
+  // After the session is known, so the page about a too-large form offers the right way back.
+  web.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: (c) =>
+        renderError(c, deps, 413, `Biểu mẫu quá lớn: tối đa ${Math.round(MAX_FORM_BYTES / 1024)} KB. Hãy rút ngắn nội dung (với tệp thủ tục: tải lên tệp nhỏ hơn), rồi quay lại gửi lại.`),
+    }),
+  );
   registerAssetRoutes(web, deps);
   registerAuthRoutes(web, deps);
   registerWorklistRoutes(web, deps);

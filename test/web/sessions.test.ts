@@ -79,6 +79,26 @@ describeEachMotcua('web sessions', (ctx) => {
     expect(after.body.state).toBe('received');
   });
 
+  it('answers a form it cannot read, or one too large, with a page that says what to do and the way back', async () => {
+    const b = createTestBrowser(ctx);
+    await b.signIn(ctx().tokens.officer);
+    const opened = await ctx().open('officer');
+    await b.get(`/ho-so/${opened.id}`);
+    const big = await b.post(`/ho-so/${opened.id}/su-kien`, { type: 'ACCEPT', version: '1', comment: 'x'.repeat(300 * 1024) });
+    expect(big.status).toBe(413);
+    expect(big.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(pageText(big.html)).toContain('Biểu mẫu quá lớn: tối đa 256 KB');
+    expect(big.html).toContain('href="/ho-so"');
+    // A body that is not a form at all, sent to the citizens' lookup.
+    const res = await ctx().m.app.request('/tra-cuu', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(pageText(html)).toContain('Biểu mẫu không đọc được.');
+    expect(html).toContain('href="/tra-cuu"');
+    expect((await ctx().call('officer', 'GET', `/api/v1/cases/${opened.id}`)).body.state).toBe('received');
+  });
+
   it('redirects to sign-in with the way back when there is no session', async () => {
     const b = createTestBrowser(ctx);
     const res = await b.get('/ho-so?procedure=dang-ky-tam-tru');
