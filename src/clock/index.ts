@@ -30,6 +30,20 @@ export function createManualClock(start: Date | string): ManualClock {
   };
 }
 
+/**
+ * A clock that reads `start` when it is made and then runs at real speed, so `motcua serve` can
+ * live on a known date for tests and demos (MOTCUA_CLOCK_START). Deadlines are working days of
+ * the shipped calendar: on the machine's date a test fails once that date passes the calendar's
+ * last year. Elapsed time comes from a monotonic source (tests inject one), so setting the
+ * machine's clock does not move this one.
+ */
+export function createClockStartingAt(start: Date, elapsedMs: () => number = () => performance.now()): Clock {
+  const startMs = start.getTime();
+  if (Number.isNaN(startMs)) throw new RangeError('createClockStartingAt: start is not a valid instant');
+  const origin = elapsedMs();
+  return { now: () => new Date(startMs + Math.floor(elapsedMs() - origin)) };
+}
+
 /** Vietnam has used UTC+7 without daylight saving since 1975. */
 export const VN_OFFSET_MS = 7 * 60 * 60 * 1000;
 

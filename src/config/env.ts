@@ -18,6 +18,9 @@ const Env = z.object({
   MOTCUA_CONFIG_DIR: z.string().min(1).default('config'),
   MOTCUA_DEMO: z.enum(['0', '1']).default('1'),
   MOTCUA_TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  MOTCUA_CLOCK_START: z.iso
+    .datetime({ offset: true, error: 'MOTCUA_CLOCK_START must be an instant with its offset, e.g. 2026-03-02T02:00:00Z or 2026-03-02T09:00:00+07:00 (leave it unset to use the real clock)' })
+    .optional(),
 });
 
 /** Validated server settings with absolute paths. */
@@ -32,6 +35,8 @@ export interface ServerConfig {
   demo: boolean;
   /** A reverse proxy in front sets X-Forwarded-For; public rate limits count by it. */
   trustProxy: boolean;
+  /** For tests and demos: `motcua serve` starts its clock at this instant, then runs at real speed. */
+  clockStart: Date | undefined;
 }
 
 /** Reads the settings; a bad value is a clear error naming the variable. */
@@ -51,5 +56,6 @@ export function readServerConfig(env: Record<string, string | undefined>, cwd: s
     configDir: resolve(cwd, e.MOTCUA_CONFIG_DIR),
     demo: e.MOTCUA_DEMO === '1',
     trustProxy: e.MOTCUA_TRUST_PROXY === '1',
+    clockStart: e.MOTCUA_CLOCK_START === undefined ? undefined : new Date(e.MOTCUA_CLOCK_START),
   };
 }

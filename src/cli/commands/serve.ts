@@ -1,5 +1,6 @@
 /** `motcua serve`: runs the API (and, on first start, seeds the demo). */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createClockStartingAt, systemClock } from '../../clock/index.js';
 import { readServerConfig } from '../../config/env.js';
 import { listen } from '../../http/listen.js';
 import { seedDemo } from '../../server/demo.js';
@@ -9,14 +10,17 @@ import type { CliCommand } from '../io.js';
 
 export const command: CliCommand = {
   summary: 'serve the API',
-  usage: 'usage: motcua serve\n\nSettings come from the environment: PORT (3000), HOST (127.0.0.1), MOTCUA_DATA_DIR (./data),\nDATABASE_URL (postgres://…; default the embedded SQLite file), MOTCUA_PROCEDURES_DIR (./procedures),\nMOTCUA_CONFIG_DIR (./config), MOTCUA_DEMO (1: seed demo users on first start),\nMOTCUA_AUDIT_KEY (checkpoint signing key file; default made in the data folder), MOTCUA_LOG_ORIGIN (motcua.local/audit),\nMOTCUA_CHECKPOINT_ENTRIES (1000), MOTCUA_CHECKPOINT_MINUTES (10).',
+  usage: 'usage: motcua serve\n\nSettings come from the environment: PORT (3000), HOST (127.0.0.1), MOTCUA_DATA_DIR (./data),\nDATABASE_URL (postgres://…; default the embedded SQLite file), MOTCUA_PROCEDURES_DIR (./procedures),\nMOTCUA_CONFIG_DIR (./config), MOTCUA_DEMO (1: seed demo users on first start),\nMOTCUA_AUDIT_KEY (checkpoint signing key file; default made in the data folder), MOTCUA_LOG_ORIGIN (motcua.local/audit),\nMOTCUA_CHECKPOINT_ENTRIES (1000), MOTCUA_CHECKPOINT_MINUTES (10),\nMOTCUA_CLOCK_START (tests and demos only: an instant such as 2026-03-02T02:00:00Z the clock starts at).',
   async run(args, io) {
     if (args.length > 0) {
       io.err(`motcua serve: unexpected argument '${args[0]}'\n${this.usage}\n`);
       return 2;
     }
     const config = readServerConfig(io.env, io.cwd);
-    const m = await createMotcua({ ...config, audit: readAuditConfig(io.env, io.cwd), log: (line) => io.err(`${line}\n`) });
+    const clock = config.clockStart ? createClockStartingAt(config.clockStart) : systemClock;
+    // Said on every start: deadlines and the audit log's times are not real ones on such a server.
+    if (config.clockStart) io.err(`clock: starts at ${config.clockStart.toISOString()} (MOTCUA_CLOCK_START, for tests and demos), then runs at real speed\n`);
+    const m = await createMotcua({ ...config, clock, audit: readAuditConfig(io.env, io.cwd), log: (line) => io.err(`${line}\n`) });
     if (config.demo) {
       const file = await seedDemo(m, config.dataDir);
       if (file) io.out(`demo users and their tokens: ${file}\n`);
