@@ -1,6 +1,8 @@
 /**
  * The real server as a child process: `node bin/motcua.js serve` on a data folder and port of
- * the test's choosing, on the embedded SQLite store or on the PostgreSQL database it is given.
+ * the test's choosing, on the embedded SQLite store or on the PostgreSQL database it is given,
+ * with its clock started at a fixed instant (MOTCUA_CLOCK_START): deadlines are working days of
+ * the shipped calendar, which ends in a known year, so the machine's date must not decide them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'motcua.js');
+
+/** Monday 2 March 2026, 09:00 in Việt Nam: a working day, far from holidays and the calendar's ends. */
+export const CLOCK_START = '2026-03-02T02:00:00Z';
 
 /** A running `motcua serve`. */
 export interface ServerProcess {
@@ -38,12 +43,19 @@ export function serverIsBuilt(): boolean {
   return existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
 }
 
-/**
- * Starts the server and resolves once it listens; rejects with its stderr if it does not start.
- * Without `databaseUrl` it uses the SQLite file in `dataDir`, whatever this process's env says.
- */
-export function startServer(dataDir: string, port: number, databaseUrl?: string, timeoutMs = 30_000): Promise<ServerProcess> {
-  const env: Record<string, string | undefined> = { ...process.env, MOTCUA_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', MOTCUA_DEMO: '1' };
+/** How to start the server. */
+export interface StartOptions {
+  /** The PostgreSQL database; without it, the SQLite file in the data folder, whatever this process's env says. */
+  databaseUrl?: string | undefined;
+  /** The instant the server's clock starts at (default {@link CLOCK_START}). */
+  clockStart?: string;
+  timeoutMs?: number;
+}
+
+/** Starts the server and resolves once it listens; rejects with its stderr if it does not start. */
+export function startServer(dataDir: string, port: number, options: StartOptions = {}): Promise<ServerProcess> {
+  const { databaseUrl, clockStart = CLOCK_START, timeoutMs = 30_000 } = options;
+  const env: Record<string, string | undefined> = { ...process.env, MOTCUA_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', MOTCUA_DEMO: '1', MOTCUA_CLOCK_START: clockStart };
   delete env.DATABASE_URL;
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
   const child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
