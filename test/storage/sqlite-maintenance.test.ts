@@ -27,7 +27,7 @@ async function open(config: StoreConfig, dataDir = mkdtempSync(join(tmpdir(), 'm
   return { store, dataDir };
 }
 
-/** About 1.2 MB of rows over `commits` transactions (well under the writer's own 4 MB threshold). */
+/** `commits` transactions of one 40 KB row (~17 WAL pages) each: 30 stay well under the writer's own threshold. */
 async function writeRows(store: Store, commits: number, prefix: string): Promise<void> {
   for (let i = 0; i < commits; i++) {
     await store.write(async (tx) => {
@@ -78,10 +78,22 @@ describe('background WAL checkpoints (SQLite)', () => {
   });
 
   it('can be turned off: the writer then checkpoints itself, as SQLite does by default', async () => {
-    const { store } = await open({ walCheckpointer: false });
-    await writeRows(store, 10, 'off');
-    expect(store.stats().backgroundCheckpoints).toBe(0);
+    const { store, dataDir } = await open({ walCheckpointer: false });
+    const file = join(dataDir, sqliteFileName);
+    const before = statSync(file).size;
     expect(await autocheckpoint(store)).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
+    // 100 commits of ~17 pages each (~1,750 frames): past the writer's threshold of 1,000 once,
+    // near the 57th commit.
+    await writeRows(store, 100, 'off');
+    expect(store.stats().backgroundCheckpoints).toBe(0);
+    // In WAL mode only a checkpoint writes the database file, and no thread runs: the writer did,
+    // from inside the COMMIT that crossed the threshold.
+    expect(statSync(file).size - before).toBeGreaterThan(1_000_000);
+    // And the WAL started over after it: the frames of the last ~43 commits are left (~1,750 without it).
+    const wal = (await sql<{ log: number }>`pragma wal_checkpoint(PASSIVE)`.execute(store.db)).rows[0];
+    expect(wal?.log).toBeLessThan(DEFAULT_AUTOCHECKPOINT_PAGES);
+    const kept = await store.read((tx) => tx.db.selectFrom('units').select(({ fn }) => fn.countAll<number>().as('n')).where('id', 'like', 'off-%').executeTakeFirstOrThrow());
+    expect(Number(kept.n)).toBe(100);
   });
 });
 
