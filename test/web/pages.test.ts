@@ -55,26 +55,42 @@ describeEachMotcua('web pages', (ctx) => {
   });
 
   it('lists open dossiers most urgent first with amber and red marks and working days left, never another commune\'s', async () => {
+    // Dossiers are received Mon 2, Tue 3 and Fri 6 March 2026 at 09:00 and accepted at once: 3
+    // working days each, due at 17:00 on Thu 5, Fri 6 and Wed 11 March. The page is read on Fri 6
+    // at 09:00, after a sweep: red once past due (the deadline timer fired), amber once within the
+    // last working day (its warning timer fired 7.5 office hours before), no mark otherwise.
     const early = await ctx().open('officer');
     await ctx().send('officer', early.id, 'ACCEPT');
     ctx().clock.advance(DAY);
     const later = await ctx().open('officer');
     await ctx().send('officer', later.id, 'ACCEPT');
     const foreign = await ctx().open('other');
-    ctx().clock.advance(2 * DAY);
+    ctx().clock.advance(3 * DAY);
+    const calm = await ctx().open('officer');
+    await ctx().send('officer', calm.id, 'ACCEPT');
     await ctx().m.sweeper.sweepOnce();
     const b = createTestBrowser(ctx);
     await b.signIn(ctx().tokens.officer);
     const page = await b.get('/ho-so');
-    const rows = [...page.html.matchAll(/<tr(?: class="(red|amber)")?>([\s\S]*?)<\/tr>/g)].map((m) => ({ tone: m[1], text: pageText(m[2] ?? '') }));
+    const rows = [...page.html.matchAll(/<tr(?: class="(red|amber)")?>([\s\S]*?)<\/tr>/g)].map((m) => ({
+      tone: m[1],
+      text: pageText(m[2] ?? ''),
+      deadline: pageText(/<td data-label="Thời hạn">([\s\S]*?)<\/td>/.exec(m[2] ?? '')?.[1] ?? ''),
+    }));
     const first = rows.findIndex((r) => r.text.includes(early.code));
     const second = rows.findIndex((r) => r.text.includes(later.code));
+    const third = rows.findIndex((r) => r.text.includes(calm.code));
     expect(first).toBeGreaterThanOrEqual(0);
     expect(first).toBeLessThan(second);
-    expect(rows[second]!.text).toMatch(/Còn \d ngày làm việc|Đến hạn hôm nay|Sắp đến hạn/);
+    expect(second).toBeLessThan(third);
+    expect(rows[first]).toMatchObject({ tone: 'red', deadline: 'Quá hạn Quá hạn 1 ngày làm việc' });
+    expect(rows[second]).toMatchObject({ tone: 'amber', deadline: 'Sắp đến hạn Đến hạn hôm nay' });
+    expect(rows[third]).toMatchObject({ tone: undefined, deadline: 'Còn 3 ngày làm việc' });
     expect(page.html).not.toContain(foreign.code);
-    const overdue = await b.get('/ho-so?overdue=true');
-    expect(pageText(overdue.html)).not.toContain(later.code);
+    const overdue = pageText((await b.get('/ho-so?overdue=true')).html);
+    expect(overdue).toContain(early.code);
+    expect(overdue).not.toContain(later.code);
+    expect(overdue).not.toContain(calm.code);
   });
 
   it('shows only the actions this user may take, with their input forms, and keeps a missing reason inline', async () => {
