@@ -30,7 +30,9 @@ const ROLE_OF: Record<string, string> = { ACCEPT: 'receiver', REQUEST_SUPPLEMENT
 let m: Motcua;
 let dataDir: string;
 const actors: Record<string, Actor> = {};
-const clock = createManualClock('2026-03-02T02:00:00Z');
+/** Monday 2 March 2026, 09:00 in Việt Nam: where every run (and every replay while shrinking) starts. */
+const START = '2026-03-02T02:00:00Z';
+const clock = createManualClock(START);
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'motcua-props-'));
@@ -51,6 +53,12 @@ describe('service invariants under random event sequences', () => {
       fc.asyncProperty(
         fc.array(fc.record({ event: fc.constantFrom(...EVENTS), role: fc.constantFrom('receiver', 'processor', 'leader'), hours: fc.integer({ min: 0, max: 60 }) }), { minLength: 1, maxLength: 12 }),
         async (steps) => {
+          // A run moves the clock up to 720 hours. Carried over from run to run (and through the
+          // many replays of shrinking) it passed the calendar's last year, and any sequence with
+          // an ACCEPT became a counterexample (calendarYearMissing). Timers of earlier runs' cases
+          // are all due after the time those runs ended; they fire when this run's clock reaches
+          // them, on cases this run does not check.
+          clock.set(START);
           const opened = await m.cases.open(actors['receiver']!, { procedure: 'dang-ky-tam-tru', applicant: { name: 'Nguyễn Văn An' }, data: { ...TAM_TRU_DATA }, channel: 1 }, { requestId: null });
           const id = (opened.body as { id: string }).id;
           let accepted = 0;
