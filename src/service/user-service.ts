@@ -15,10 +15,13 @@ import { appendAudit } from './audit-append.js';
 import { idempotentWrite, type IdempotencyScope, type StoredForm, type StoredResponse } from './idempotency.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
 
+const UnitId = z.string().min(1).max(64);
+const RoleName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'roles are lower-case words, e.g. receiver').max(64);
+
 export const NewUserBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  unit: z.string().min(1).max(64),
-  roles: z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'roles are lower-case words, e.g. receiver').max(64)).min(1).max(20),
+  unit: UnitId,
+  roles: z.array(RoleName).min(1).max(20),
 });
 export type NewUser = z.infer<typeof NewUserBody>;
 
@@ -46,24 +49,11 @@ export async function syncUnits(tx: Tx, tree: UnitTree): Promise<void> {
   }
 }
 
-/** Creates a user and their first token, inside the caller's transaction. */
+/** Creates a user and their first token, inside the caller's transaction; `body` is checked ({@link UserService.create}). */
 export async function createUserCommand(tx: Tx, deps: ServiceDeps, by: Actor | null, body: NewUser, meta: RequestMeta): Promise<{ user: UserView; token: string }> {
   const unit = deps.units.get(body.unit);
-  if (!unit) throw new MotcuaError('validationFailed', `No unit '${body.unit}'; the units are those of config/units.yaml (GET /api/v1/units lists them).`, { errors: [{ path: '/unit', message: 'unknown unit' }] });
+  if (!unit) throw invalid('The user is invalid', userBodyErrors(deps, body));
   const roles = [...new Set(body.roles)];
-  const known = knownRoles(deps.registry.ids().flatMap((id) => deps.registry.versions(id).flatMap((v) => v.definition.roles)));
-  const unknown = roles.filter((r) => !known.has(r));
-  if (unknown.length > 0) {
-    throw new MotcuaError('validationFailed', `Unknown role(s) ${unknown.join(', ')}; roles are admin, auditor and the roles procedures name: ${[...known].sort().join(', ')}.`, {
-      errors: unknown.map((r) => ({ path: '/roles', message: `unknown role '${r}'` })),
-    });
-  }
-  const officerRoles = roles.filter((r) => r !== SystemRoles.admin && r !== SystemRoles.auditor);
-  if (roles.includes(SystemRoles.auditor) && officerRoles.length > 0) {
-    throw new MotcuaError('validationFailed', `An auditor reads every dossier and changes none, so 'auditor' cannot go with officer roles (${officerRoles.join(', ')}); create one user for each duty.`, {
-      errors: [{ path: '/roles', message: 'auditor cannot be combined with officer roles' }],
-    });
-  }
   const now = deps.clock.now();
   const id = `u_${randomBytes(9).toString('base64url')}`;
   const token = generateToken();
@@ -86,6 +76,11 @@ export interface UserService {
    * `token: null`, since a token is never stored (POST /users/{id}/token issues a new one).
    */
   createOnce(by: Actor, body: NewUser, meta: RequestMeta, scope: IdempotencyScope | null): Promise<StoredResponse>;
+  /**
+   * Where a user body (a new user, or new roles) names an unknown unit or role, or gives an auditor
+   * officer duties; paths into the body. For the API to list these with the body's shape errors.
+   */
+  bodyErrors(body: unknown): { path: string; message: string }[];
   list(by: Actor | null): Promise<UserView[]>;
   /** One user; 404 `notFound` when there is none. */
   get(by: Actor | null, id: string): Promise<UserView>;
@@ -128,12 +123,48 @@ function userAudit(by: Actor | null, unit: string, at: string, meta: RequestMeta
   };
 }
 
-/** A new user as the API checks it; the command line and the demo seed come here unchecked. */
-function checkedNewUser(body: NewUser): NewUser {
-  const parsed = NewUserBody.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const errors = zodFieldErrors(parsed.error.issues);
-  throw new MotcuaError('validationFailed', `The user is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+type FieldError = { path: string; message: string };
+
+/**
+ * What a user body's shape does not tell: an unknown unit, unknown roles, an auditor given officer
+ * duties. It reads the raw body, so a request with shape errors hears of these in the same answer;
+ * what already fails the shape (an empty unit, a role that is not a word) is left to the shape's own error.
+ */
+function userBodyErrors(deps: ServiceDeps, body: unknown): FieldError[] {
+  if (body === null || typeof body !== 'object') return [];
+  const { unit, roles } = body as { unit?: unknown; roles?: unknown };
+  const errors: FieldError[] = [];
+  if (UnitId.safeParse(unit).success && !deps.units.get(unit as string)) {
+    errors.push({ path: '/unit', message: `No unit '${String(unit)}' (the units are those of config/units.yaml; GET /api/v1/units lists them)` });
+  }
+  if (!Array.isArray(roles)) return errors;
+  const known = knownRoles(deps.registry.ids().flatMap((id) => deps.registry.versions(id).flatMap((v) => v.definition.roles)));
+  const officer = [...known].filter((r) => r !== SystemRoles.admin && r !== SystemRoles.auditor).sort();
+  roles.forEach((role, i) => {
+    if (RoleName.safeParse(role).success && !known.has(role as string)) {
+      errors.push({ path: `/roles/${i}`, message: `Unknown role '${String(role)}' (roles are admin, auditor and those the procedures name: ${officer.join(', ')})` });
+    }
+  });
+  const duties = [...new Set(roles.filter((r): r is string => typeof r === 'string' && officer.includes(r)))];
+  if (roles.includes(SystemRoles.auditor) && duties.length > 0) {
+    errors.push({ path: '/roles', message: `An auditor reads every dossier and changes none, so 'auditor' cannot go with officer roles (${duties.join(', ')}): create one user for each duty` });
+  }
+  return errors;
+}
+
+function invalid(what: string, errors: FieldError[]): MotcuaError {
+  return new MotcuaError('validationFailed', `${what}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+}
+
+/**
+ * A user body as the API checks it, every fault in one error (its shape and what
+ * {@link userBodyErrors} finds); the command line and the demo seed come here unchecked.
+ */
+function checkedBody<T>(deps: ServiceDeps, schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  const errors = [...(parsed.success ? [] : zodFieldErrors(parsed.error.issues)), ...userBodyErrors(deps, body)];
+  if (parsed.success && errors.length === 0) return parsed.data;
+  throw invalid(what, errors);
 }
 
 /** A remembered creation never holds the token: only its hash is ever stored. */
@@ -165,14 +196,15 @@ export function createUserService(deps: ServiceDeps): UserService {
   return {
     async create(by, body, meta) {
       requireAdmin(by);
-      const valid = checkedNewUser(body);
+      const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
       return deps.store.write((tx) => createUserCommand(tx, deps, by, valid, meta));
     },
     async createOnce(by, body, meta, scope) {
       requireAdmin(by);
-      const valid = checkedNewUser(body);
+      const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
       return idempotentWrite(deps.store, deps.clock, scope, async (tx) => ({ status: 201, body: await createUserCommand(tx, deps, by, valid, meta) }), tokenNotKept);
     },
+    bodyErrors: (body) => userBodyErrors(deps, body),
     async list(by) {
       requireAdmin(by);
       const rows = await deps.store.read((tx) => tx.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute());

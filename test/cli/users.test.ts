@@ -70,7 +70,11 @@ describe('motcua users', () => {
     expect(bad.stderr).toContain("No unit 'nowhere'");
     const role = capture();
     expect(await main(['users', 'add', '--name', 'X', '--unit', 'thanh-sen', '--roles', 'wizard'], role)).toBe(1);
-    expect(role.stderr).toContain('Unknown role(s) wizard');
+    expect(role.stderr).toContain("/roles/0 Unknown role 'wizard'");
+    // Every fault at once, as the API answers: the name, the unit and each role.
+    const all = capture();
+    expect(await main(['users', 'add', '--name', '', '--unit', 'nowhere', '--roles', 'wizard,receiver,sorcerer'], all)).toBe(1);
+    for (const says of ['/name', "/unit No unit 'nowhere'", "/roles/0 Unknown role 'wizard'", "/roles/2 Unknown role 'sorcerer'"]) expect(all.stderr).toContain(says);
     // The same checks as the API: a blank name, no roles, a name too long, an auditor with officer duties.
     for (const [name, roles, says] of [
       ['   ', 'receiver', '/name'],

@@ -73,6 +73,30 @@ describeEachMotcua('admin API', (ctx) => {
     }
   });
 
+  it('POST /users answers one 422 listing every fault: the shape, the unit and each role, by JSON pointer', async () => {
+    const { call } = ctx();
+    const paths = (r: { body: { errors: { path: string }[] } }) => r.body.errors.map((e) => e.path);
+    // A blank name fails the shape; the unit and the role are still checked in the same answer.
+    const all = await call('admin', 'POST', '/api/v1/users', { body: { name: '', unit: 'nowhere', roles: ['wizard'] } });
+    expect(all.status).toBe(422);
+    expect(all.body.code).toBe('validationFailed');
+    expect(paths(all)).toEqual(['/name', '/unit', '/roles/0']);
+    expect(all.body.detail).toContain("No unit 'nowhere'");
+    expect(all.body.detail).toContain("Unknown role 'wizard'");
+    expect(all.body.detail).toContain('GET /api/v1/units');
+    // The shape is right: the unit and every bad role, each at its own index.
+    const data = await call('admin', 'POST', '/api/v1/users', { body: { name: 'A', unit: 'nowhere', roles: ['wizard', 'receiver', 'sorcerer'] } });
+    expect(data.status).toBe(422);
+    expect(paths(data)).toEqual(['/unit', '/roles/0', '/roles/2']);
+    expect(data.body.detail).toContain("Unknown role 'sorcerer'");
+    // An unknown role and an auditor with officer duties, together; a role that is not a word only once.
+    const mixed = await call('admin', 'POST', '/api/v1/users', { body: { name: 'A', unit: 'thanh-sen', roles: ['auditor', 'receiver', 'wizard', 'Bad Role'] } });
+    expect(mixed.status).toBe(422);
+    expect(paths(mixed).sort()).toEqual(['/roles', '/roles/2', '/roles/3']);
+    expect(mixed.body.detail).toContain('cannot go with officer roles (receiver)');
+    expect((await call('admin', 'GET', '/api/v1/users')).body.items.map((u: { name: string }) => u.name)).not.toContain('A');
+  });
+
   it('only administrators manage users: officers and auditors get 403, strangers 401', async () => {
     const { call } = ctx();
     for (const who of ['receiver', 'auditor', 'province'] as const) {

@@ -6,6 +6,7 @@ import { NewUserBody, type UserService } from '../../service/user-service.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { IdempotencyHeader, idempotency, reply } from '../idempotency.js';
 import { problems } from '../schemas.js';
+import { bodyValidationHook } from '../validation.js';
 
 type Env = { Variables: AuthVariables };
 
@@ -41,6 +42,8 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       const body = c.req.valid('json');
       return reply(c, await deps.users.createOnce(actor, body, { requestId: c.get('requestId') }, idempotency(c, actor.id, body))) as never;
     },
+    // A blank name is answered with the unknown unit and roles too, not one round after.
+    bodyValidationHook((raw) => deps.users.bodyErrors(raw)) as never,
   );
 
   app.openapi(
