@@ -1,6 +1,6 @@
 /**
  * Users, their tokens and the unit tree in the database. A token is shown once at creation;
- * only its SHA-256 is stored. Creating and disabling users are audited.
+ * only its SHA-256 is stored. Creating, disabling and giving users new roles are audited.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -24,6 +24,10 @@ export const NewUserBody = z.strictObject({
   roles: z.array(RoleName).min(1).max(20),
 });
 export type NewUser = z.infer<typeof NewUserBody>;
+
+/** A user's new roles: they replace the old ones, under the same rules as a new user's. */
+export const UserRolesBody = z.strictObject({ roles: NewUserBody.shape.roles });
+export type UserRoles = z.infer<typeof UserRolesBody>;
 
 export interface UserView {
   id: string;
@@ -92,20 +96,32 @@ export interface UserService {
    * like the first.
    */
   issueToken(by: Actor | null, id: string, meta: RequestMeta): Promise<{ user: UserView; token: string; revoked: number }>;
+  /**
+   * Gives an active user new roles, which replace the old ones at once for their tokens and web
+   * sessions. Giving a user the roles they have changes nothing; an administrator cannot take
+   * `admin` from their own account.
+   */
+  setRoles(by: Actor | null, id: string, body: UserRoles, meta: RequestMeta): Promise<UserView>;
   /** The actor behind a bearer token, or null (unknown, revoked, or disabled user). */
   authenticate(token: string): Promise<Actor | null>;
 }
 
 type UserRow = { id: string; name: string; unit_id: string; roles: string; disabled_at: string | null; created_at: string };
 
-async function userRow(tx: Tx, id: string): Promise<UserRow> {
-  const row = await tx.db.selectFrom('users').select(['id', 'name', 'unit_id', 'roles', 'disabled_at', 'created_at']).where('id', '=', id).executeTakeFirst();
+/** The user `id`; `lock` for a read-then-write, so a concurrent change cannot slip in between. */
+async function userRow(tx: Tx, id: string, lock = false): Promise<UserRow> {
+  const row = await tx.db
+    .selectFrom('users')
+    .select(['id', 'name', 'unit_id', 'roles', 'disabled_at', 'created_at'])
+    .where('id', '=', id)
+    .$if(lock && tx.capabilities.supportsRowLocks, (qb) => qb.forUpdate())
+    .executeTakeFirst();
   if (!row) throw new MotcuaError('notFound', `No user '${id}'; GET /api/v1/users (or \`motcua users list\`) lists the users.`);
   return row;
 }
 
 /** The audit entry of a change to a user; the name is personal data, so only ids are recorded. */
-function userAudit(by: Actor | null, unit: string, at: string, meta: RequestMeta, kind: 'user.created' | 'user.disabled' | 'user.token_issued', details: { [key: string]: JsonValue }): AuditEntryDraft {
+function userAudit(by: Actor | null, unit: string, at: string, meta: RequestMeta, kind: 'user.created' | 'user.disabled' | 'user.token_issued' | 'user.roles_changed', details: { [key: string]: JsonValue }): AuditEntryDraft {
   return {
     time: at,
     actor: { id: by?.id ?? 'system', role: by ? 'admin' : 'system' },
@@ -178,16 +194,17 @@ function requireAdmin(by: Actor | null): void {
   if (by !== null && !isAdmin(by)) throw new MotcuaError('forbidden', 'Only administrators manage users.');
 }
 
-/** How long a token's user is remembered by one process; a disable elsewhere takes effect within it. */
+/** How long a token's user is remembered by one process; a disable or new roles elsewhere take effect within it. */
 export const TOKEN_CACHE_MS = 5_000;
 const TOKEN_CACHE_MAX = 10_000;
 
 export function createUserService(deps: ServiceDeps): UserService {
   // Every API request authenticates; remembering token → actor briefly saves a query per request.
-  // Disabling a user on this node forgets their tokens at once (other nodes within TOKEN_CACHE_MS).
+  // Disabling a user or changing their roles on this node forgets their tokens at once (other
+  // nodes within TOKEN_CACHE_MS).
   const cache = new Map<string, { actor: Actor; until: number }>();
-  // Bumped by every forget: a lookup that began before a disable or a new token (and may have
-  // read the old rows) does not put what it read into the cache afterwards.
+  // Bumped by every forget: a lookup that began before a disable, new roles or a new token (and
+  // may have read the old rows) does not put what it read into the cache afterwards.
   let generation = 0;
   const forget = (userId: string) => {
     generation += 1;
@@ -248,6 +265,27 @@ export function createUserService(deps: ServiceDeps): UserService {
       });
       forget(id);
       return issued;
+    },
+    async setRoles(by, id, body, meta) {
+      requireAdmin(by);
+      const roles = [...new Set(checkedBody(deps, UserRolesBody, body, 'The roles are invalid').roles)];
+      if (by !== null && by.id === id && !roles.includes(SystemRoles.admin)) {
+        throw new MotcuaError('conflict', "You cannot take 'admin' from your own account; ask another administrator, or stop the server and run `motcua users roles`.");
+      }
+      const user = await deps.store.write(async (tx) => {
+        // Locked: two administrators changing the same user at once must each log the roles they replaced.
+        const row = await userRow(tx, id, true);
+        if (row.disabled_at !== null) throw new MotcuaError('conflict', `User '${id}' is disabled; a disabled account stays disabled: create a new user instead (POST /api/v1/users).`);
+        const old = JSON.parse(row.roles) as string[];
+        if (old.length === roles.length && old.every((r) => roles.includes(r))) return toView(row);
+        const at = toDbTime(deps.clock.now());
+        await tx.db.updateTable('users').set({ roles: JSON.stringify(roles) }).where('id', '=', id).execute();
+        await appendAudit(tx, userAudit(by, row.unit_id, at, meta, 'user.roles_changed', { user_id: id, old_roles: old, new_roles: roles }));
+        return toView({ ...row, roles: JSON.stringify(roles) });
+      });
+      // Remembered actors carry the old roles: forget them, and any lookup now in flight.
+      forget(id);
+      return user;
     },
     async authenticate(token) {
       if (!looksLikeToken(token)) return null;

@@ -198,6 +198,129 @@ describeEachMotcua('admin API', (ctx) => {
     expect((await call('admin', 'GET', '/api/v1/users')).status).toBe(200);
   });
 
+  it('an administrator gives a user new roles: in effect at once for their token, audited with the old and new roles and no name', async () => {
+    const { call, m } = ctx();
+    const made = (await call('admin', 'POST', '/api/v1/users', { body: { name: 'Võ Thị Dung', unit: 'thanh-sen', roles: ['receiver'] } })).body;
+    const asMade = { headers: { authorization: `Bearer ${made.token}` } };
+    // Authenticated, so remembered with the old roles: the change must not wait for that to expire.
+    expect((await call('nobody', 'GET', '/api/v1/users', asMade)).status).toBe(403);
+
+    const given = await call('admin', 'PUT', `/api/v1/users/${made.user.id}/roles`, { body: { roles: ['receiver', 'admin', 'receiver'] } });
+    expect(given.status, JSON.stringify(given.body)).toBe(200);
+    expect(given.body).toEqual({ ...made.user, roles: ['receiver', 'admin'] });
+    expect((await call('nobody', 'GET', '/api/v1/users', asMade)).status).toBe(200);
+    expect((await call('admin', 'GET', `/api/v1/users/${made.user.id}`)).body.roles).toEqual(['receiver', 'admin']);
+
+    const taken = await call('admin', 'PUT', `/api/v1/users/${made.user.id}/roles`, { body: { roles: ['processor'] } });
+    expect(taken.status).toBe(200);
+    expect(taken.body.roles).toEqual(['processor']);
+    expect((await call('nobody', 'GET', '/api/v1/users', asMade)).status).toBe(403);
+
+    const entries = () => m.store.read((tx) => tx.db.selectFrom('audit_entries').select('bytes').where('event', '=', 'user.roles_changed').orderBy('seq').execute());
+    const logged = await entries();
+    expect(logged.map((e) => JSON.parse(e.bytes))).toMatchObject([
+      { kind: 'user.roles_changed', actor: { id: ctx().userIds.admin, role: 'admin' }, unit: 'thanh-sen', details: { user_id: made.user.id, old_roles: ['receiver'], new_roles: ['receiver', 'admin'] } },
+      { kind: 'user.roles_changed', details: { user_id: made.user.id, old_roles: ['receiver', 'admin'], new_roles: ['processor'] } },
+    ]);
+    for (const e of logged) expect(e.bytes).not.toContain('Dung');
+    // The roles the user has already: nothing changes and nothing is logged.
+    const same = await call('admin', 'PUT', `/api/v1/users/${made.user.id}/roles`, { body: { roles: ['processor'] } });
+    expect(same.status).toBe(200);
+    expect(same.body.roles).toEqual(['processor']);
+    expect(await entries()).toHaveLength(2);
+  });
+
+  it('a token looked up just before its user is given new roles is not remembered with the old ones', async () => {
+    const { m } = ctx();
+    const made = await m.users.create(null, { name: 'Tạm', unit: 'thanh-sen', roles: ['receiver'] }, { requestId: 'test' });
+    const realRead = m.store.read;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    m.store.read = (async (fn) => {
+      const rows = await realRead(fn);
+      await gate;
+      return rows;
+    }) as typeof realRead;
+    let late: Promise<unknown>;
+    try {
+      late = m.users.authenticate(made.token);
+    } finally {
+      m.store.read = realRead;
+    }
+    await m.users.setRoles(null, made.user.id, { roles: ['leader'] }, { requestId: 'test' });
+    release();
+    expect(await late).toMatchObject({ roles: ['receiver'] });
+    expect(await m.users.authenticate(made.token)).toMatchObject({ id: made.user.id, roles: ['leader'] });
+  });
+
+  it('PUT /users/{id}/roles answers one 422 listing every fault, with the same rules as a new user, and changes nothing', async () => {
+    const { call, userIds } = ctx();
+    const put = (body: unknown) => call('admin', 'PUT', `/api/v1/users/${userIds.receiver2}/roles`, { body });
+    const paths = (r: { body: { errors: { path: string }[] } }) => r.body.errors.map((e) => e.path).sort();
+    const cases: [unknown, string[]][] = [
+      [{ roles: ['wizard', 'receiver', 'sorcerer'] }, ['/roles/0', '/roles/2']],
+      [{ roles: ['auditor', 'leader', 'wizard'] }, ['/roles', '/roles/2']],
+      // The shape and the unknown roles in the same answer.
+      [{ roles: ['wizard', 'Bad Role'], name: 'X' }, ['/', '/roles/0', '/roles/1']],
+      [{ roles: [] }, ['/roles']],
+      [{}, ['/roles']],
+    ];
+    for (const [body, expected] of cases) {
+      const r = await put(body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.body.code).toBe('validationFailed');
+      expect(paths(r), JSON.stringify(body)).toEqual(expected);
+    }
+    expect((await put({ roles: ['wizard'] })).body.detail).toContain("Unknown role 'wizard' (roles are admin, auditor and those the procedures name: ");
+    expect((await call('admin', 'GET', `/api/v1/users/${userIds.receiver2}`)).body.roles).toEqual(['receiver']);
+  });
+
+  it('PUT /users/{id}/roles: 404 for an unknown user, 409 for a disabled one or for taking admin from oneself, 403 for others than admins, 401 for strangers', async () => {
+    const { call, userIds, m } = ctx();
+    const body = { roles: ['processor'] };
+    const unknown = await call('admin', 'PUT', '/api/v1/users/u_nobody/roles', { body });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.detail).toContain('lists the users');
+    for (const who of ['receiver', 'auditor', 'province'] as const) {
+      expect((await call(who, 'PUT', `/api/v1/users/${userIds.receiver2}/roles`, { body })).status, who).toBe(403);
+    }
+    // The user's own token cannot give itself more either.
+    expect((await call('receiver2', 'PUT', `/api/v1/users/${userIds.receiver2}/roles`, { body: { roles: ['admin'] } })).status).toBe(403);
+    expect((await call('nobody', 'PUT', `/api/v1/users/${userIds.receiver2}/roles`, { body })).status).toBe(401);
+
+    const self = await call('admin', 'PUT', `/api/v1/users/${userIds.admin}/roles`, { body: { roles: ['auditor'] } });
+    expect(self.status).toBe(409);
+    expect(self.body).toMatchObject({ code: 'conflict' });
+    expect(self.body.detail).toContain('another administrator');
+    expect((await call('admin', 'GET', '/api/v1/users')).status).toBe(200);
+    // Keeping admin is no conflict.
+    const kept = await call('admin', 'PUT', `/api/v1/users/${userIds.admin}/roles`, { body: { roles: ['admin'] } });
+    expect(kept.status).toBe(200);
+    expect(kept.body.roles).toEqual(['admin']);
+
+    const made = await m.users.create(null, { name: 'Nghỉ việc', unit: 'thanh-sen', roles: ['receiver'] }, { requestId: 'test' });
+    await m.users.disable(null, made.user.id, { requestId: 'test' });
+    const disabled = await call('admin', 'PUT', `/api/v1/users/${made.user.id}/roles`, { body });
+    expect(disabled.status).toBe(409);
+    expect(disabled.body.detail).toContain('create a new user');
+    expect((await call('admin', 'GET', `/api/v1/users/${made.user.id}`)).body).toMatchObject({ roles: ['receiver'], disabled: true });
+    const changes = await m.store.read((tx) => tx.db.selectFrom('audit_entries').select('bytes').where('event', '=', 'user.roles_changed').execute());
+    const changed = changes.map((e) => JSON.parse(e.bytes).details.user_id);
+    for (const id of [userIds.admin, userIds.receiver2, made.user.id]) expect(changed).not.toContain(id);
+  });
+
+  it('an administrator of a commune changes the roles of a user of another unit as they may disable one or issue a token', async () => {
+    const { call, m } = ctx();
+    const local = await m.users.create(null, { name: 'Quản trị xã', unit: 'thach-khe', roles: ['admin'] }, { requestId: 'test' });
+    const away = await m.users.create(null, { name: 'Cán bộ phường', unit: 'thanh-sen', roles: ['receiver'] }, { requestId: 'test' });
+    const asLocal = { headers: { authorization: `Bearer ${local.token}` } };
+    // The user routes are not scoped by unit: the roles route answers as the token route does.
+    expect((await call('nobody', 'POST', `/api/v1/users/${away.user.id}/token`, asLocal)).status).toBe(201);
+    const r = await call('nobody', 'PUT', `/api/v1/users/${away.user.id}/roles`, { ...asLocal, body: { roles: ['leader'] } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: away.user.id, unit: 'thanh-sen', roles: ['leader'] });
+  });
+
   it('GET /units is the province with its communes', async () => {
     const { call } = ctx();
     const r = await call('receiver', 'GET', '/api/v1/units');

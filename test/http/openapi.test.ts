@@ -10,6 +10,11 @@ describeEachMotcua('the OpenAPI document of the whole API', (ctx) => {
     expect(paths).toEqual(
       expect.arrayContaining(['/api/v1/cases', '/api/v1/cases/{id}/events', '/api/v1/cases/{id}/apology', '/api/v1/cases/{id}/control-slip', '/api/v1/calendar/due', '/api/v1/users', '/api/v1/units']),
     );
+    // Every user route, the roles one with its body and answers.
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/users/{id}', '/api/v1/users/{id}/disable', '/api/v1/users/{id}/token', '/api/v1/users/{id}/roles']));
+    const roles = res.body.paths['/api/v1/users/{id}/roles'].put;
+    expect(Object.keys(roles.responses)).toEqual(expect.arrayContaining(['200', '404', '409', '422']));
+    expect(roles.requestBody.content['application/json'].schema).toMatchObject({ properties: { roles: { type: 'array' } }, required: ['roles'] });
     expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

@@ -145,6 +145,19 @@ describeEachMotcua('web sessions', (ctx) => {
     expect((await c.get('/ho-so')).status).toBe(303);
   });
 
+  it('a signed-in user given new roles has them on the next page, still signed in', async () => {
+    const { m } = ctx();
+    const made = await m.users.create(null, { name: 'Cán bộ chuyển việc', unit: 'thanh-sen', roles: ['processor'] }, { requestId: 'test' });
+    const b = createTestBrowser(ctx);
+    await b.signIn(made.token);
+    expect((await b.get('/nhat-ky')).status).toBe(403);
+    await m.users.setRoles(null, made.user.id, { roles: ['auditor'] }, { requestId: 'test' });
+    expect((await b.get('/nhat-ky')).status).toBe(200);
+    await m.users.setRoles(null, made.user.id, { roles: ['receiver'] }, { requestId: 'test' });
+    expect((await b.get('/nhat-ky')).status).toBe(403);
+    expect((await b.get('/ho-so')).status).toBe(200);
+  });
+
   it('ends the sessions of a user issued a new token (the old one may have leaked), not those of others', async () => {
     // A user of its own: the suite's users keep their tokens.
     const leaked = await ctx().m.users.create(null, { name: 'Cán bộ lộ mã', unit: 'thanh-sen', roles: ['processor'] }, { requestId: 'test' });

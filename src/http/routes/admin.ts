@@ -2,7 +2,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { UnitInfo, UnitTree } from '../../auth/units.js';
 import { MotcuaError } from '../../errors/index.js';
-import { NewUserBody, type UserService } from '../../service/user-service.js';
+import { NewUserBody, UserRolesBody, type UserService } from '../../service/user-service.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { IdempotencyHeader, idempotency, reply } from '../idempotency.js';
 import { problems } from '../schemas.js';
@@ -101,6 +101,22 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       },
     }),
     async (c) => c.json(await deps.users.issueToken(requireActor(c), c.req.valid('param').id, { requestId: c.get('requestId') }), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/users/{id}/roles',
+      tags: ['users'],
+      summary: 'Give a user new roles (admin); they replace the old ones at once',
+      description:
+        "The rules are those of a new user's roles (a 422 lists every fault). Takes effect at once for the user's web sessions and, on this server, their tokens; within 5 seconds on other servers of the same PostgreSQL. Giving a user the roles they have changes nothing. A disabled user keeps theirs (409); an administrator cannot take `admin` from their own account (409).",
+      ...bearerOnly,
+      request: { params: UserParam, body: { required: true, content: { 'application/json': { schema: UserRolesBody } } } },
+      responses: { 200: { description: 'The user, with the new roles', content: { 'application/json': { schema: User } } }, ...problems(400, 401, 403, 404, 409, 422) },
+    }),
+    async (c) => c.json(await deps.users.setRoles(requireActor(c), c.req.valid('param').id, c.req.valid('json'), { requestId: c.get('requestId') }), 200),
+    bodyValidationHook((raw) => deps.users.bodyErrors(raw)) as never,
   );
 
   app.openapi(
