@@ -49,12 +49,35 @@ describe('motcua users', () => {
       await after.close();
     }
 
+    const moved = capture();
+    expect(await main(['users', 'roles', made.id, '--roles', 'leader,processor', '--json'], moved)).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ id: made.id, roles: ['leader', 'processor'] });
+    const text = capture();
+    expect(await main(['users', 'roles', made.id, '--roles=leader'], text)).toBe(0);
+    expect(text.stdout).toContain(`${made.id} (Cán bộ A) now has the roles leader`);
+    const bad = capture();
+    expect(await main(['users', 'roles', made.id, '--roles', 'wizard,auditor,leader'], bad)).toBe(1);
+    for (const says of ["/roles/0 Unknown role 'wizard'", '/roles An auditor']) expect(bad.stderr).toContain(says);
+    const nobody = capture();
+    expect(await main(['users', 'roles', 'u_nobody', '--roles', 'leader'], nobody)).toBe(1);
+    expect(nobody.stderr).toContain('lists the users');
+    expect(await main(['users', 'roles', made.id], capture())).toBe(2);
+    const regiven = await createMotcua({ dataDir, proceduresDir: 'procedures', configDir: 'config' });
+    try {
+      expect((await regiven.users.authenticate(issued.token))?.roles).toEqual(['leader']);
+    } finally {
+      await regiven.close();
+    }
+
     const off = capture();
     expect(await main(['users', 'disable', made.id], off)).toBe(0);
     expect(off.stdout).toContain(`disabled ${made.id}`);
     const refused = capture();
     expect(await main(['users', 'token', made.id], refused)).toBe(1);
     expect(refused.stderr).toContain('is disabled');
+    const kept = capture();
+    expect(await main(['users', 'roles', made.id, '--roles', 'receiver'], kept)).toBe(1);
+    expect(kept.stderr).toContain('is disabled');
     const again = await createMotcua({ dataDir, proceduresDir: 'procedures', configDir: 'config' });
     try {
       expect(await again.users.authenticate(made.token)).toBeNull();
@@ -104,6 +127,10 @@ describe('motcua users', () => {
       expect(await main(['users', 'list'], refused)).toBe(1);
       expect(refused.stderr).toContain('already using the data folder');
       expect(refused.stderr).toContain('POST /api/v1/users/{id}/disable');
+      const roles = capture();
+      expect(await main(['users', 'roles', 'u_anyone', '--roles', 'leader'], roles)).toBe(1);
+      expect(roles.stderr).toContain('already using the data folder');
+      expect(roles.stderr).toContain('PUT /api/v1/users/{id}/roles');
     } finally {
       await running.close();
     }

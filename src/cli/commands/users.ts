@@ -1,5 +1,5 @@
 /**
- * `motcua users add|list|disable|token`: manage users from the command line. On SQLite this needs the
+ * `motcua users add|list|disable|token|roles`: manage users from the command line. On SQLite this needs the
  * server stopped (one writer process); with the server running, use the admin API instead.
  */
 import { readServerConfig } from '../../config/env.js';
@@ -12,11 +12,13 @@ const usage = `usage: motcua users add --name NAME --unit UNIT --roles ROLE[,ROL
        motcua users list [--json]
        motcua users disable USER_ID [--json]
        motcua users token USER_ID [--json]
+       motcua users roles USER_ID --roles ROLE[,ROLE…] [--json]
 
 add       creates a user and prints their API token (shown only this once; --json prints one JSON object with "token")
 list      lists users
 disable   disables a user and revokes their tokens
 token     issues a new API token for a user (shown only this once) and revokes their other tokens
+roles     gives a user new roles, which replace the old ones
 
 Settings (data folder, DATABASE_URL) come from the environment, as for \`motcua serve\`.`;
 
@@ -50,12 +52,12 @@ async function withMotcua<T>(io: CliIO, run: (m: Awaited<ReturnType<typeof creat
 }
 
 export const command: CliCommand = {
-  summary: 'add, list or disable users, or issue one a new token',
+  summary: 'add, list or disable users, issue one a new token or give one new roles',
   usage,
   async run(args, io) {
     const [sub, ...tail] = args;
     const parsed = parseFlags(tail);
-    if (typeof parsed === 'string' || sub === undefined || !['add', 'list', 'disable', 'token'].includes(sub)) {
+    if (typeof parsed === 'string' || sub === undefined || !['add', 'list', 'disable', 'token', 'roles'].includes(sub)) {
       io.err(`motcua users: ${typeof parsed === 'string' ? parsed : sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`}\n${usage}\n`);
       return EXIT_USAGE;
     }
@@ -85,6 +87,16 @@ export const command: CliCommand = {
         io.err(`motcua users ${sub}: give exactly one user id\n${usage}\n`);
         return EXIT_USAGE;
       }
+      if (sub === 'roles') {
+        const roles = flags['roles'];
+        if (typeof roles !== 'string') {
+          io.err(`motcua users roles: --roles is required\n${usage}\n`);
+          return EXIT_USAGE;
+        }
+        const user = await withMotcua(io, (m) => m.users.setRoles(null, rest[0]!, { roles: roles.split(',').map((r) => r.trim()).filter(Boolean) }, { requestId: 'cli' }));
+        io.out(json ? `${JSON.stringify(user)}\n` : `${user.id} (${user.name}) now has the roles ${user.roles.join(',')}\n`);
+        return 0;
+      }
       if (sub === 'token') {
         const issued = await withMotcua(io, (m) => m.users.issueToken(null, rest[0]!, { requestId: 'cli' }));
         if (json) io.out(`${JSON.stringify({ ...issued.user, token: issued.token, revoked: issued.revoked })}\n`);
@@ -97,7 +109,7 @@ export const command: CliCommand = {
     } catch (e) {
       if (isMotcuaError(e)) {
         // The server holds the SQLite folder: the admin API does the same while it runs.
-        const hint = isMotcuaError(e, 'unavailable') && 'dataDir' in e.extras ? '\n(while the server runs, an administrator manages users through the API: POST /api/v1/users, GET /api/v1/users, POST /api/v1/users/{id}/disable, POST /api/v1/users/{id}/token)' : '';
+        const hint = isMotcuaError(e, 'unavailable') && 'dataDir' in e.extras ? '\n(while the server runs, an administrator manages users through the API: POST /api/v1/users, GET /api/v1/users, POST /api/v1/users/{id}/disable, POST /api/v1/users/{id}/token, PUT /api/v1/users/{id}/roles)' : '';
         io.err(`motcua users ${sub}: ${e.message}${hint}\n`);
         return 1;
       }
