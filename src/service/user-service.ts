@@ -116,8 +116,12 @@ async function userRow(tx: Tx, id: string, lock = false): Promise<UserRow> {
     .where('id', '=', id)
     .$if(lock && tx.capabilities.supportsRowLocks, (qb) => qb.forUpdate())
     .executeTakeFirst();
-  if (!row) throw new MotcuaError('notFound', `No user '${id}'; GET /api/v1/users (or \`motcua users list\`) lists the users.`);
+  if (!row) throw noSuchUser(id);
   return row;
+}
+
+function noSuchUser(id: string): MotcuaError {
+  return new MotcuaError('notFound', `No user '${id}'; GET /api/v1/users (or \`motcua users list\`) lists the users.`);
 }
 
 /** The audit entry of a change to a user; the name is personal data, so only ids are recorded. */
@@ -210,26 +214,42 @@ export function createUserService(deps: ServiceDeps): UserService {
     generation += 1;
     for (const [hash, hit] of cache) if (hit.actor.id === userId) cache.delete(hash);
   };
+  // An administrator manages the users of their own unit and the units below it (the province's
+  // manage everyone); a user elsewhere "does not exist" for them, as a case would not. `null`,
+  // the operator at the command line, manages everyone.
+  const manages = (by: Actor | null, unitId: string): boolean => by === null || (deps.units.get(unitId)?.path ?? '').startsWith(by.unitPath);
+  const managedRow = async (tx: Tx, by: Actor | null, id: string, lock = false): Promise<UserRow> => {
+    const row = await userRow(tx, id, lock);
+    if (!manages(by, row.unit_id)) throw noSuchUser(id);
+    return row;
+  };
+  const checkCreates = (by: Actor | null, unitId: string): void => {
+    if (!manages(by, unitId)) {
+      throw new MotcuaError('forbidden', `You manage the users of ${by?.unitId ?? ''} and the units below it; a user of '${unitId}' is made by an administrator of that unit or one above it.`);
+    }
+  };
   return {
     async create(by, body, meta) {
       requireAdmin(by);
       const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
+      checkCreates(by, valid.unit);
       return deps.store.write((tx) => createUserCommand(tx, deps, by, valid, meta));
     },
     async createOnce(by, body, meta, scope) {
       requireAdmin(by);
       const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
+      checkCreates(by, valid.unit);
       return idempotentWrite(deps.store, deps.clock, scope, async (tx) => ({ status: 201, body: await createUserCommand(tx, deps, by, valid, meta) }), tokenNotKept);
     },
     bodyErrors: (body) => userBodyErrors(deps, body),
     async list(by) {
       requireAdmin(by);
       const rows = await deps.store.read((tx) => tx.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute());
-      return rows.map(toView);
+      return rows.filter((r) => manages(by, r.unit_id)).map(toView);
     },
     async get(by, id) {
       requireAdmin(by);
-      return toView(await deps.store.read((tx) => userRow(tx, id)));
+      return toView(await deps.store.read((tx) => managedRow(tx, by, id)));
     },
     async disable(by, id, meta) {
       requireAdmin(by);
@@ -237,7 +257,7 @@ export function createUserService(deps: ServiceDeps): UserService {
         throw new MotcuaError('conflict', 'You cannot disable your own account; ask another administrator, or stop the server and run `motcua users disable`.');
       }
       const user = await deps.store.write(async (tx) => {
-        const row = await userRow(tx, id);
+        const row = await managedRow(tx, by, id);
         if (row.disabled_at !== null) return toView(row);
         const at = toDbTime(deps.clock.now());
         await tx.db.updateTable('users').set({ disabled_at: at }).where('id', '=', id).execute();
@@ -251,7 +271,7 @@ export function createUserService(deps: ServiceDeps): UserService {
     async issueToken(by, id, meta) {
       requireAdmin(by);
       const issued = await deps.store.write(async (tx) => {
-        const row = await userRow(tx, id);
+        const row = await managedRow(tx, by, id);
         if (row.disabled_at !== null) throw new MotcuaError('conflict', `User '${id}' is disabled; a disabled account stays disabled: create a new user instead (POST /api/v1/users).`);
         const at = toDbTime(deps.clock.now());
         const token = generateToken();
@@ -274,7 +294,7 @@ export function createUserService(deps: ServiceDeps): UserService {
       }
       const user = await deps.store.write(async (tx) => {
         // Locked: two administrators changing the same user at once must each log the roles they replaced.
-        const row = await userRow(tx, id, true);
+        const row = await managedRow(tx, by, id, true);
         if (row.disabled_at !== null) throw new MotcuaError('conflict', `User '${id}' is disabled; a disabled account stays disabled: create a new user instead (POST /api/v1/users).`);
         const old = JSON.parse(row.roles) as string[];
         if (old.length === roles.length && old.every((r) => roles.includes(r))) return toView(row);

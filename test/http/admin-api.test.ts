@@ -309,16 +309,38 @@ describeEachMotcua('admin API', (ctx) => {
     for (const id of [userIds.admin, userIds.receiver2, made.user.id]) expect(changed).not.toContain(id);
   });
 
-  it('an administrator of a commune changes the roles of a user of another unit as they may disable one or issue a token', async () => {
+  it('an administrator of a commune manages the users of that commune only: others answer 404 and are left as they were', async () => {
     const { call, m } = ctx();
     const local = await m.users.create(null, { name: 'Quản trị xã', unit: 'thach-khe', roles: ['admin'] }, { requestId: 'test' });
+    const mine = await m.users.create(null, { name: 'Cán bộ xã', unit: 'thach-khe', roles: ['receiver'] }, { requestId: 'test' });
     const away = await m.users.create(null, { name: 'Cán bộ phường', unit: 'thanh-sen', roles: ['receiver'] }, { requestId: 'test' });
     const asLocal = { headers: { authorization: `Bearer ${local.token}` } };
-    // The user routes are not scoped by unit: the roles route answers as the token route does.
-    expect((await call('nobody', 'POST', `/api/v1/users/${away.user.id}/token`, asLocal)).status).toBe(201);
-    const r = await call('nobody', 'PUT', `/api/v1/users/${away.user.id}/roles`, { ...asLocal, body: { roles: ['leader'] } });
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: away.user.id, unit: 'thanh-sen', roles: ['leader'] });
+    const listed = await call('nobody', 'GET', '/api/v1/users', asLocal);
+    expect(listed.status).toBe(200);
+    expect(new Set(listed.body.items.map((u: { unit: string }) => u.unit))).toEqual(new Set(['thach-khe']));
+    expect(listed.body.items.map((u: { id: string }) => u.id)).toContain(mine.user.id);
+    for (const [method, path, body] of [
+      ['GET', `/api/v1/users/${away.user.id}`, undefined],
+      ['POST', `/api/v1/users/${away.user.id}/disable`, undefined],
+      ['POST', `/api/v1/users/${away.user.id}/token`, undefined],
+      ['PUT', `/api/v1/users/${away.user.id}/roles`, { roles: ['leader'] }],
+    ] as const) {
+      const r = await call('nobody', method, path, { ...asLocal, ...(body ? { body } : {}) });
+      expect(r.status, `${method} ${path}`).toBe(404);
+      expect(r.body.code).toBe('notFound');
+    }
+    // A user of the province (above the commune) is not theirs to make either.
+    const above = await call('nobody', 'POST', '/api/v1/users', { ...asLocal, body: { name: 'Quản trị tỉnh', unit: 'ha-tinh', roles: ['admin'] } });
+    expect(above.status).toBe(403);
+    expect(above.body.detail).toContain('thach-khe');
+    // The other commune's user is untouched: same roles, not disabled, their token still works.
+    expect((await call('admin', 'GET', `/api/v1/users/${away.user.id}`)).body).toMatchObject({ roles: ['receiver'], disabled: false });
+    expect((await call('nobody', 'GET', '/api/v1/cases?limit=1', { headers: { authorization: `Bearer ${away.token}` } })).status).toBe(200);
+    // Their own commune's user is theirs to manage.
+    expect((await call('nobody', 'PUT', `/api/v1/users/${mine.user.id}/roles`, { ...asLocal, body: { roles: ['leader'] } })).status).toBe(200);
+    expect((await call('nobody', 'POST', '/api/v1/users', { ...asLocal, body: { name: 'Cán bộ mới', unit: 'thach-khe', roles: ['processor'] } })).status).toBe(201);
+    // The province's administrator manages everyone.
+    expect((await call('admin', 'GET', '/api/v1/users')).body.items.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([away.user.id, mine.user.id, local.user.id]));
   });
 
   it('GET /units is the province with its communes', async () => {
