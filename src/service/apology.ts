@@ -21,7 +21,7 @@ import { writeTimers } from './timer-writes.js';
 export const ApologyBody = z.strictObject({
   reason: z.string().trim().min(1).max(2000).describe('Why the dossier is late (lý do chậm).'),
   new_due_at: z
-    .union([z.iso.date(), z.iso.datetime({ offset: true })])
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a day, YYYY-MM-DD (its closing time), or an instant with its offset, e.g. 2026-12-10T16:00:00+07:00' })
     .describe('The new appointment date: a day (YYYY-MM-DD, meaning its closing time) or an instant.'),
 });
 export type ApologyInput = z.infer<typeof ApologyBody>;

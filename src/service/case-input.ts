@@ -30,7 +30,7 @@ export const OpenCaseBody = z.strictObject({
   unit: z.string().min(1).max(64).optional().describe("Handling unit; default the officer's home unit."),
   applicant: Applicant,
   data: z.record(z.string(), z.unknown()).describe("The dossier data, validated against the procedure's schema."),
-  channel: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1).describe('1 in person, 2 online, 3 public postal service.'),
+  channel: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'must be 1 (in person), 2 (online) or 3 (public postal service)' }).default(1).describe('1 in person, 2 online, 3 public postal service.'),
   flags: CaseFlags.optional(),
 });
 export type OpenCaseInput = z.infer<typeof OpenCaseBody>;

@@ -79,6 +79,26 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
     expect(history.body.items.at(-1).comment).toBe('😀 \\ud800');
   });
 
+  it('field errors say what a valid value looks like, not only "Invalid input"', async () => {
+    const { call, open, send } = ctx();
+    const c = await open();
+    const opened = await call('receiver', 'POST', '/api/v1/cases', { body: { procedure: 'dang-ky-tam-tru', applicant: { name: 'An' }, data: TAM_TRU_DATA, channel: 7 } });
+    expect(opened.status).toBe(422);
+    expect(opened.body.errors).toEqual([{ path: '/channel', message: 'must be 1 (in person), 2 (online) or 3 (public postal service)' }]);
+    await send('receiver', c.id, 'ACCEPT');
+    const apology = await call('leader', 'POST', `/api/v1/cases/${c.id}/apology`, { body: { reason: 'Chờ xác minh', new_due_at: '2026-02-30' } });
+    expect(apology.status).toBe(422);
+    expect(apology.body.errors[0]).toMatchObject({ path: '/new_due_at', message: expect.stringContaining('YYYY-MM-DD') });
+    for (const path of ['/api/v1/cases?due_before=2026-12-05', '/api/v1/calendar/due?from=2026-03-02T08:00:00&duration=1%20working%20day', '/api/v1/audit/entries?from=2026-03-02']) {
+      const r = await call('auditor', 'GET', path);
+      expect(r.status, path).toBe(400);
+      expect(r.body.errors[0].message, path).toContain('instant with its offset, e.g. 2026-11-01T00:00:00+07:00');
+    }
+    const report = await call('auditor', 'GET', '/api/v1/reports/scorecard?unit=ha-tinh&from=2026-3-1&to=2026-03-31');
+    expect(report.status).toBe(400);
+    expect(report.body.errors[0].message).toContain('YYYY-MM-DD');
+  });
+
   it('a body of another type answers 415 unsupportedMediaType, and writes nothing', async () => {
     const { call, open } = ctx();
     const c = await open();

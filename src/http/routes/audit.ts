@@ -9,7 +9,7 @@ import type { AccessLog } from '../../service/audit-access.js';
 import type { AuditService } from '../../service/audit-service.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { problemResponse } from '../problem.js';
-import { problems } from '../schemas.js';
+import { InstantParam, problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
 
@@ -17,7 +17,7 @@ const seqParam = (description: string) => z.coerce.number().int().min(1).max(Num
 const Hex = z.string().openapi({ description: 'SHA-256, 64 lowercase hex digits' });
 const Cursor = z.string().max(200).optional();
 const Limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
-const Instant = z.iso.datetime({ offset: true }).optional();
+const Instant = InstantParam().optional();
 
 const EntryItem = z
   .object({ seq: z.number().int(), leaf: Hex, chain: Hex, bytes: z.string().openapi({ description: 'The hashed bytes (canonical JSON), verbatim' }), entry: z.record(z.string(), z.unknown()) })

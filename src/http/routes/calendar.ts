@@ -4,7 +4,7 @@ import { parseDuration } from '../../calendar/duration.js';
 import type { WorkingCalendar } from '../../calendar/index.js';
 import { MotcuaError } from '../../errors/index.js';
 import type { AppEnv, HttpDeps } from '../app.js';
-import { Problem } from '../schemas.js';
+import { InstantParam, Problem } from '../schemas.js';
 
 /** Working calendars by unit (a unit may override the national calendar). */
 export interface CalendarProvider {
@@ -13,7 +13,7 @@ export interface CalendarProvider {
 }
 
 const DueQuery = z.object({
-  from: z.iso.datetime({ offset: true }).openapi({ param: { name: 'from', in: 'query' }, example: '2026-02-13T09:00:00+07:00', description: 'ISO 8601 instant with offset.' }),
+  from: InstantParam().openapi({ param: { name: 'from', in: 'query' }, example: '2026-02-13T09:00:00+07:00', description: 'ISO 8601 instant with offset.' }),
   duration: z.string().max(64).openapi({ param: { name: 'duration', in: 'query' }, example: '3 working days', description: '"3 working days", "½ working day", "0.5 working days", "4 working hours".' }),
   unit: z.string().max(64).optional().openapi({ param: { name: 'unit', in: 'query' }, description: 'Unit whose calendar overrides apply.' }),
 });

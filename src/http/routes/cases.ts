@@ -5,7 +5,7 @@ import { OpenCaseBody, SendEventBody } from '../../service/case-input.js';
 import type { CaseService } from '../../service/case-service.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
 import { IdempotencyHeader, idempotency, reply } from '../idempotency.js';
-import { problems } from '../schemas.js';
+import { InstantParam, problems } from '../schemas.js';
 import { bodyValidationHook } from '../validation.js';
 
 type Env = { Variables: AuthVariables };
@@ -26,7 +26,7 @@ const ListQuery = z.object({
     .openapi({ description: "A dossier code (whole, or how it begins); part of the applicant's name (with or without diacritics, any case), phone, ID number, e-mail or address; or a citizen ID number (9–12 digits) in the dossier's data. Matched literally: % and _ are plain characters." }),
   overdue: z.enum(['true', 'false']).optional(),
   open: z.enum(['true', 'false']).optional(),
-  due_before: z.iso.datetime({ offset: true }).optional(),
+  due_before: InstantParam().optional(),
   sort: z.enum(['newest', 'due_at']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(500).optional().openapi({ description: 'next_cursor of the previous page, sent with the same filters and sort (another listing answers 400).' }),

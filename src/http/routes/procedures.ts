@@ -4,7 +4,7 @@ import { vnDate } from '../../clock/index.js';
 import { MotcuaError } from '../../errors/index.js';
 import type { ProcedureDefinition } from '../../definitions/schema.js';
 import type { AppEnv, HttpDeps } from '../app.js';
-import { Problem } from '../schemas.js';
+import { LocalDateParam, Problem } from '../schemas.js';
 
 /** One published version as the catalogue serves it. */
 export interface CatalogEntry {
@@ -54,7 +54,7 @@ const IdParam = z.object({
   id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'dang-ky-tam-tru' }),
 });
 const OnQuery = z.object({
-  on: z.iso.date().optional().openapi({ param: { name: 'on', in: 'query' }, description: 'Date (YYYY-MM-DD) for the version in force; default today in Asia/Ho_Chi_Minh.' }),
+  on: LocalDateParam().optional().openapi({ param: { name: 'on', in: 'query' }, description: 'Date (YYYY-MM-DD) for the version in force; default today in Asia/Ho_Chi_Minh.' }),
 });
 const VersionParams = IdParam.extend({
   version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' }, example: 1 }),

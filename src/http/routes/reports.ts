@@ -8,11 +8,11 @@ import { CSV_BOM } from '../../reports/index.js';
 import type { ReportService } from '../../service/report-service.js';
 import { SATISFACTION_GROUPINGS } from '../../service/report-satisfaction.js';
 import { bearerOnly, requireActor, type AuthVariables } from '../auth.js';
-import { problems } from '../schemas.js';
+import { LocalDateParam, problems } from '../schemas.js';
 
 type Env = { Variables: AuthVariables };
 
-const LocalDate = z.iso.date();
+const LocalDate = LocalDateParam();
 const Period = {
   unit: z.string().min(1).max(64).optional().openapi({ description: "The unit whose subtree is reported on; default the caller's home unit." }),
   from: LocalDate.openapi({ description: 'First day of the period (YYYY-MM-DD, Việt Nam time, included).' }),
