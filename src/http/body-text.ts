@@ -5,7 +5,9 @@
  * - bytes that are not UTF-8, which the platform's decoder turns into U+FFFD;
  * - lone surrogates (`"\ud800"`), which JSON can spell but which are not characters: they cannot
  *   be written as canonical JSON, so they failed deep inside a command with an answer about
- *   the audit log.
+ *   the audit log;
+ * - a `__proto__` key, which schemas drop without a word (a citizen's rating was recorded
+ *   without the scores sent that way).
  * The checked text is left in Hono's body cache, so the route's own `json()` parses it without
  * reading the body again.
  */
@@ -15,14 +17,18 @@ import { problemResponse } from './problem.js';
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** JSON pointer of the first string (or key) in `value` holding a lone surrogate, if any. */
-export function loneSurrogateAt(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || '/' : undefined;
+const SURROGATE_MESSAGE = 'holds a lone surrogate (an unpaired \\uD800–\\uDFFF escape), which is not a character; send valid Unicode text';
+const PROTO_MESSAGE = "is not a field of any motcua body ('__proto__' names an object's prototype in JavaScript, and would be dropped unseen); remove it";
+
+/** The first fault of a parsed body, as a JSON pointer and a message, if any. */
+export function bodyFault(value: unknown, path = ''): { path: string; message: string } | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? { path: path || '/', message: SURROGATE_MESSAGE } : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {
     const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    if (LONE_SURROGATE.test(key)) return at;
-    const found = loneSurrogateAt(item, at);
+    if (key === '__proto__') return { path: at, message: PROTO_MESSAGE };
+    if (LONE_SURROGATE.test(key)) return { path: at, message: SURROGATE_MESSAGE };
+    const found = bodyFault(item, at);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -41,18 +47,18 @@ export function checkedJsonText(): MiddlewareHandler {
       if (!(e instanceof TypeError)) throw e;
       return problemResponse('badRequest', 'The request body is not valid UTF-8; send the JSON encoded as UTF-8.', {}, c.req.path);
     }
-    // A surrogate can only come from a \u escape; most bodies have none and are not parsed here.
-    if (text.includes('\\u')) {
+    // A surrogate can only come from a \u escape, and such a key is spelt out or escaped: most
+    // bodies have neither and are not parsed here.
+    if (text.includes('\\u') || text.includes('__proto__')) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
         parsed = undefined; // Not JSON: the route's own parsing answers that.
       }
-      const at = loneSurrogateAt(parsed);
-      if (at !== undefined) {
-        const message = 'holds a lone surrogate (an unpaired \\uD800–\\uDFFF escape), which is not a character; send valid Unicode text';
-        return problemResponse('validationFailed', `The request body is invalid: ${at} ${message}`, { errors: [{ path: at, message }] }, c.req.path);
+      const fault = bodyFault(parsed);
+      if (fault !== undefined) {
+        return problemResponse('validationFailed', `The request body is invalid: ${fault.path} ${fault.message}`, { errors: [fault] }, c.req.path);
       }
     }
     // Hono keeps promises in its body cache (its type names the settled values).

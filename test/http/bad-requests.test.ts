@@ -79,6 +79,21 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
     expect(history.body.items.at(-1).comment).toBe('😀 \\ud800');
   });
 
+  it('a __proto__ key answers 422 naming it, instead of being dropped unseen (a rating went through without its scores)', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const before = await written(ctx());
+    for (const [who, path, text, pointer] of [
+      ['receiver', '/api/v1/cases', JSON.stringify({ procedure: 'dang-ky-tam-tru', applicant: { name: 'An' }, data: TAM_TRU_DATA }).replace('"data":{', '"data":{"__proto__":{"x":1},'), '/data/__proto__'],
+      ['nobody', `/api/v1/public/cases/${c.code}/rating`, `{"pin":"${c.pin}","level":"hai_long","criteria":{"__pro\\u0074o__":5}}`, '/criteria/__proto__'],
+    ] as const) {
+      const r = await call(who, 'POST', path, { text, headers: { 'content-type': 'application/json' } });
+      expect(r.status, path).toBe(422);
+      expect(r.body.errors).toEqual([{ path: pointer, message: expect.stringContaining("'__proto__'") }]);
+    }
+    expect(await written(ctx())).toEqual(before);
+  });
+
   it('field errors say what a valid value looks like, not only "Invalid input"', async () => {
     const { call, open, send } = ctx();
     const c = await open();
