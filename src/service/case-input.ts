@@ -1,10 +1,11 @@
 /** The shapes clients send for cases, validated at the boundary (HTTP and CLI share them). */
 import { z } from 'zod';
+import { nameText } from './text-rules.js';
 
 /** The person who files the dossier. Personal data: kept in the case row, never in the audit log. */
 export const Applicant = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).describe('Full name (họ và tên).'),
+    name: nameText(200).describe('Full name (họ và tên).'),
     id_number: z.string().regex(/^\d{12}$/, 'the personal identification number has 12 digits').optional().describe('Số định danh cá nhân (12 digits).'),
     phone: z.string().regex(/^\+?[0-9 .-]{6,20}$/, 'write a phone number with digits only').optional(),
     email: z.email().max(200).optional(),

@@ -1,5 +1,6 @@
 /** What citizens send to the public routes (no login), validated at the boundary. */
 import { z } from 'zod';
+import { messageText, nameText } from './text-rules.js';
 import { RATING_LEVELS } from '../reports/index.js';
 
 /** A dossier code as printed on the receipt. Anything else simply finds nothing. */
@@ -30,10 +31,10 @@ export type RatingInput = z.infer<typeof RatingBody>;
 export const FeedbackBody = z
   .strictObject({
     unit: z.string().min(1).max(64).describe('The unit the feedback is addressed to (GET /api/v1/public/units lists them).'),
-    content: z.string().trim().min(1).max(5000).describe('Nội dung phản ánh, kiến nghị.'),
+    content: messageText(5000).describe('Nội dung phản ánh, kiến nghị.'),
     contact: z
       .strictObject({
-        name: z.string().trim().min(1).max(100).describe('Họ và tên.'),
+        name: nameText(100).describe('Họ và tên.'),
         phone: z.string().trim().regex(/^(\+84|0)[0-9]{9,10}$/, 'write a Vietnamese phone number, e.g. 0912345678').describe('Số điện thoại.'),
       })
       .optional()

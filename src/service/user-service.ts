@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { nameText } from './text-rules.js';
 import type { Actor } from '../auth/policy.js';
 import { isAdmin, SystemRoles } from '../auth/policy.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
@@ -19,7 +20,7 @@ const UnitId = z.string().min(1).max(64);
 const RoleName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'roles are lower-case words, e.g. receiver').max(64);
 
 export const NewUserBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: nameText(200),
   unit: UnitId,
   roles: z.array(RoleName).min(1).max(20),
 });

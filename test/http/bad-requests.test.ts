@@ -94,6 +94,28 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
     expect(await written(ctx())).toEqual(before);
   });
 
+  it('names and complaints need letters or digits and may not hide control characters or direction overrides', async () => {
+    const { call } = ctx();
+    const before = await written(ctx());
+    const applicant = (name: string) => ({ procedure: 'dang-ky-tam-tru', applicant: { name }, data: TAM_TRU_DATA });
+    for (const [who, path, body, pointer, words] of [
+      ['receiver', '/api/v1/cases', applicant('\u200b'), '/applicant/name', 'letters or digits'],
+      ['receiver', '/api/v1/cases', applicant('   \u200f '), '/applicant/name', 'letters or digits'],
+      ['receiver', '/api/v1/cases', applicant('Nguyễn \u202Eną'), '/applicant/name', 'direction overrides'],
+      ['admin', '/api/v1/users', { name: 'Cán\u0000bộ', unit: 'thanh-sen', roles: ['receiver'] }, '/name', 'control characters'],
+      ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: '\u0000' }, '/content', 'letters or digits'],
+      ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: 'Phản ánh\u0007' }, '/content', 'control characters'],
+    ] as const) {
+      const r = await call(who, 'POST', path, { body });
+      expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(422);
+      expect(r.body.errors).toContainEqual({ path: pointer, message: expect.stringContaining(words) });
+    }
+    expect(await written(ctx())).toEqual(before);
+    // Line breaks belong in a complaint; Vietnamese letters in a name.
+    expect((await call('nobody', 'POST', '/api/v1/public/feedback', { body: { unit: 'thanh-sen', content: 'Dòng một.\nDòng hai.' } })).status).toBe(201);
+    expect((await call('receiver', 'POST', '/api/v1/cases', { body: applicant('Đặng Thị Ánh Tuyết') })).status).toBe(201);
+  });
+
   it('field errors say what a valid value looks like, not only "Invalid input"', async () => {
     const { call, open, send } = ctx();
     const c = await open();
