@@ -243,5 +243,33 @@ describeEachMotcua('the worklist\'s pages', (ctx) => {
     expect(edited.location).toBe('/ho-so?q=nobody');
     expect((await b.get('/ho-so?cursor=not-one-of-ours')).location).toBe('/ho-so');
   });
+
+  it('keeps the code and PIN in view when the dossier is made but its receiving fails, and a second send finishes it', async () => {
+    const was = ctx().clock.now();
+    // Friday 31 December 2027: three working days reach into 2028, which the shipped calendar lacks.
+    ctx().clock.set(new Date('2027-12-31T02:00:00.000Z'));
+    try {
+      const b = createTestBrowser(ctx);
+      await b.signIn(ctx().tokens.officer);
+      await b.get('/ho-so/moi?procedure=dang-ky-tam-tru');
+      const fields = intakeFields();
+      const failed = await b.post('/ho-so/moi', fields);
+      expect(failed.status).toBe(422);
+      const text = pageText(failed.html);
+      expect(text).toMatch(/Hồ sơ HT\.TS-271231-\d{4} đã được tạo nhưng chưa được tiếp nhận/);
+      const pin = /Mã tra cứu \(PIN\): (\d{6})/.exec(text)?.[1];
+      expect(pin).toBeDefined();
+      expect(text).toContain('2028');
+      // Once the calendar problem is behind (here: the clock back in a covered year), the same form
+      // finishes the same dossier, with the same PIN.
+      ctx().clock.set(new Date('2027-12-20T02:00:00.000Z'));
+      const done = await b.post('/ho-so/moi', fields);
+      expect(done.status).toBe(200);
+      expect(pageText(done.html)).toContain(`Mã tra cứu (PIN): ${pin}`);
+      expect(pageText(done.html)).toContain(/Mã hồ sơ: (HT\.TS-\S+)/.exec(text)?.[1] ?? 'no code');
+    } finally {
+      ctx().clock.set(was);
+    }
+  });
 });
 

@@ -13,7 +13,7 @@ import type { CaseView } from '../../service/case-view.js';
 import { OpenCaseBody } from '../../service/case-input.js';
 import { caseReceipt } from '../../service/public-receipt.js';
 import type { WebDeps, WebEnv } from '../deps.js';
-import { fieldErrors, formToJson, type FieldErrors } from '../form-data.js';
+import { fieldErrors, formToJson, messageVn, type FieldErrors } from '../form-data.js';
 import { meta, readForm, recordRead, requireSession, text } from '../guard.js';
 import { Alert, Csrf, Layout } from '../layout.js';
 import { CHANNEL_LABELS } from '../labels.js';
@@ -206,8 +206,29 @@ export function registerIntakeRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     let view: CaseView = opened;
     const receive = receiveEvent(def, actor);
     if (receive && state.receive) {
-      const r = await deps.cases.send(actor, opened.id, { type: receive.type }, { ...meta(c), idempotency: { userId: actor.id, key: `web-receive-${key}`, request: { id: opened.id, type: receive.type } } });
-      view = (r.body as { case: CaseView }).case;
+      try {
+        const r = await deps.cases.send(actor, opened.id, { type: receive.type }, { ...meta(c), idempotency: { userId: actor.id, key: `web-receive-${key}`, request: { id: opened.id, type: receive.type } } });
+        view = (r.body as { case: CaseView }).case;
+      } catch (e) {
+        if (!isMotcuaError(e)) throw e;
+        // The dossier exists, but is not received: its code and PIN must not be lost with an
+        // error page (the PIN is shown nowhere else). Sending the form again retries this step.
+        return c.html(
+          <Layout title={`Hồ sơ ${opened.code} chưa được tiếp nhận`} session={session} active="intake">
+            <h1>Hồ sơ {opened.code} đã được tạo nhưng chưa được tiếp nhận</h1>
+            <Alert kind="error">
+              Bước “{receive.title}” chưa thực hiện được: {messageVn(e.message)} Hãy khắc phục rồi gửi lại biểu mẫu (hồ sơ không bị tạo thêm), hoặc mở hồ sơ để tiếp nhận.
+            </Alert>
+            <p>
+              Mã hồ sơ: <strong>{opened.code}</strong> · Mã tra cứu (PIN): <strong>{opened.pin}</strong>. Ghi lại mã tra cứu cho công dân: mã này chỉ hiện khi tiếp nhận.
+            </p>
+            <p>
+              <a href={`/ho-so/${encodeURIComponent(opened.id)}`}>Mở hồ sơ {opened.code}</a>
+            </p>
+          </Layout>,
+          e.status as 409,
+        );
+      }
     }
     return c.html(
       <Layout title={`Giấy tiếp nhận ${view.code}`} session={session} active="intake">
