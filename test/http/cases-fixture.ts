@@ -75,14 +75,20 @@ export interface MotcuaContext {
   send(who: Who, id: string, type: string, input?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply>;
 }
 
+/** What a suite may change in the motcua it gets. */
+export interface MotcuaContextOptions {
+  /** The procedures folder loaded at start (default the shipped `procedures/`). */
+  proceduresDir?: string;
+}
+
 /** Builds motcua on a fresh store of `kind`. */
-export async function createMotcuaContext(kind: StoreKind): Promise<MotcuaContext & { cleanup(): Promise<void> }> {
+export async function createMotcuaContext(kind: StoreKind, options: MotcuaContextOptions = {}): Promise<MotcuaContext & { cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'motcua-api-'));
   let database: TestDatabase | undefined;
   if (kind === 'postgres') database = await createTestDatabase();
   const clock = createManualClock(START);
   const logs: string[] = [];
-  const m = await createMotcua({ dataDir, databaseUrl: database?.url, proceduresDir: 'procedures', configDir: 'config', clock, log: (line) => logs.push(line) });
+  const m = await createMotcua({ dataDir, databaseUrl: database?.url, proceduresDir: options.proceduresDir ?? 'procedures', configDir: 'config', clock, log: (line) => logs.push(line) });
   const tokens = {} as Record<keyof typeof USERS, string>;
   const userIds = {} as Record<keyof typeof USERS, string>;
   for (const [key, u] of Object.entries(USERS) as [keyof typeof USERS, (typeof USERS)[keyof typeof USERS]][]) {
@@ -145,6 +151,6 @@ export async function createMotcuaContext(kind: StoreKind): Promise<MotcuaContex
  * Declares `suite` once per store kind ("… [sqlite]", "… [postgres]"); the PostgreSQL copy is
  * skipped only when DATABASE_URL is unset. Each copy gets its own motcua on a fresh store.
  */
-export function describeEachMotcua(title: string, suite: (ctx: () => MotcuaContext) => void): void {
-  describeEachKind(title, createMotcuaContext, suite);
+export function describeEachMotcua(title: string, suite: (ctx: () => MotcuaContext) => void, options: MotcuaContextOptions = {}): void {
+  describeEachKind(title, (kind) => createMotcuaContext(kind, options), suite);
 }
