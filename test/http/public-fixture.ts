@@ -1,12 +1,14 @@
 /**
  * motcua for the public and report API tests: like cases-fixture.ts (createMotcua on a fresh
  * store, a manual clock, one user per role), plus a client address taken from the test header
- * `x-test-client`, so rate limits can be tested per address without a socket.
+ * `x-test-client`, so rate limits can be tested per address without a socket. A suite that tests
+ * the address itself asks for motcua's own resolver instead (`clientAddress: 'socket'`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createManualClock, type ManualClock } from '../../src/clock/index.js';
+import type { ClientAddressResolver } from '../../src/http/routes/public.js';
 import { createMotcua, type Motcua } from '../../src/server/motcua.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { describeEachKind, type StoreKind } from '../support/stores.js';
@@ -51,8 +53,22 @@ export interface PublicContext {
   at(local: string): void;
 }
 
+/** The address `call()` says it comes from (its `client` option). */
+const testHeader: ClientAddressResolver = (c) => c.req.header('x-test-client');
+
+/** How the suite's motcua finds a client's address. */
+export interface PublicContextOptions {
+  /**
+   * 'test-header' (default): the `x-test-client` header `call()` sends. 'socket': motcua's own
+   * resolver, as `motcua serve` runs it (the socket's address; X-Forwarded-For with `trustProxy`).
+   */
+  clientAddress?: 'test-header' | 'socket';
+  /** Passed to createMotcua: take the address from X-Forwarded-For (with 'socket' only). */
+  trustProxy?: boolean;
+}
+
 /** Builds motcua on a fresh store of `kind`. */
-export async function createPublicContext(kind: StoreKind): Promise<PublicContext & { cleanup(): Promise<void> }> {
+export async function createPublicContext(kind: StoreKind, options: PublicContextOptions = {}): Promise<PublicContext & { cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'motcua-public-'));
   let database: TestDatabase | undefined;
   if (kind === 'postgres') database = await createTestDatabase();
@@ -65,7 +81,7 @@ export async function createPublicContext(kind: StoreKind): Promise<PublicContex
     proceduresDir: 'procedures',
     configDir: 'config',
     clock,
-    clientAddress: (c) => c.req.header('x-test-client'),
+    ...(options.clientAddress === 'socket' ? { trustProxy: options.trustProxy } : { clientAddress: testHeader }),
   });
   const tokens = {} as Record<keyof typeof USERS, string>;
   const userIds = {} as Record<keyof typeof USERS, string>;
@@ -124,6 +140,6 @@ export async function createPublicContext(kind: StoreKind): Promise<PublicContex
 }
 
 /** Declares `suite` once per store kind; the PostgreSQL copy is skipped when DATABASE_URL is unset. */
-export function describeEachPublic(title: string, suite: (ctx: () => PublicContext) => void): void {
-  describeEachKind(title, createPublicContext, suite);
+export function describeEachPublic(title: string, suite: (ctx: () => PublicContext) => void, options: PublicContextOptions = {}): void {
+  describeEachKind(title, (kind) => createPublicContext(kind, options), suite);
 }

@@ -1,9 +1,12 @@
 /** Rate limits of the public routes, per client address, on the injected clock (no sleeps). */
-import { describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/clock/index.js';
+import { listen } from '../../src/http/listen.js';
 import { createRateLimiter } from '../../src/service/public-rate-limit.js';
 import { socketAddress } from '../../src/http/routes/public.js';
-import { describeEachPublic } from './public-fixture.js';
+import { describeEachPublic, type PublicContext } from './public-fixture.js';
 
 describeEachPublic('public rate limit', (ctx) => {
   it('allows 10 tries a minute per address, then 429 with Retry-After; other addresses are not affected', async () => {
@@ -159,13 +162,84 @@ describe('the client address', () => {
   const fakeContext = (forwarded?: string) =>
     ({ req: { header: (name: string) => (name === 'x-forwarded-for' ? forwarded : undefined) }, env: { incoming: { socket: { remoteAddress: '10.0.0.5', remotePort: 1, remoteFamily: 'IPv4' } } } }) as never;
 
+  // The resolver alone, on a hand-built context: the cases a real socket on 127.0.0.1 cannot
+  // show (another socket address). The suites below run the same rules end to end.
   it('is the socket address; X-Forwarded-For is ignored unless a proxy is trusted', () => {
     expect(socketAddress()(fakeContext('6.6.6.6'))).toBe('10.0.0.5');
     expect(socketAddress({ trustProxy: true })(fakeContext('6.6.6.6, 203.0.113.9'))).toBe('203.0.113.9');
     expect(socketAddress({ trustProxy: true })(fakeContext())).toBe('10.0.0.5');
   });
 
-  it('is unknown without a socket (app.request), and such requests share one bucket', () => {
+  it('is unknown without a socket (app.request)', () => {
     expect(socketAddress()({ req: { header: () => undefined }, env: undefined } as never)).toBeUndefined();
   });
 });
+
+/**
+ * motcua served on 127.0.0.1 (a real socket) for the suite; `lookup` sends one public lookup
+ * of the suite's dossier over that socket, with the given X-Forwarded-For.
+ */
+function servedOnSocket(ctx: () => PublicContext): { lookup: (forwardedFor?: string) => Promise<number> } {
+  let server: ServerType | undefined;
+  let url = '';
+  beforeAll(async () => {
+    const { open, m } = ctx();
+    const c = await open();
+    server = await listen(m.app.fetch, 0, '127.0.0.1');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/public/cases/${c.code}?pin=${c.pin}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+  return {
+    async lookup(forwardedFor) {
+      const res = await fetch(url, { headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
+      await res.arrayBuffer();
+      return res.status;
+    },
+  };
+}
+
+describeEachPublic(
+  'public rate limit by socket address (no proxy trusted)',
+  (ctx) => {
+    const socket = servedOnSocket(ctx);
+
+    it('keys on the socket address: 11 lookups claiming 11 X-Forwarded-For addresses from one socket address, the 11th is 429', async () => {
+      for (let i = 0; i < 10; i++) expect(await socket.lookup(`198.51.100.${i}`)).toBe(200);
+      expect(await socket.lookup('198.51.100.10')).toBe(429);
+      // The clock has not moved: the bucket of 127.0.0.1 stays empty, whatever the header says.
+      expect(await socket.lookup()).toBe(429);
+    });
+
+    it('puts requests without a socket (app.request) in one shared bucket: the 11th is 429, whatever their headers', async () => {
+      const { call, open } = ctx();
+      const c = await open();
+      const lookup = (i: number) => call('citizen', 'GET', `/api/v1/public/cases/${c.code}?pin=${c.pin}`, { client: `192.0.2.${i}`, headers: { 'x-forwarded-for': `198.18.0.${i}` } });
+      for (let i = 0; i < 10; i++) expect((await lookup(i)).status).toBe(200);
+      const refused = await lookup(10);
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe('tooManyRequests');
+    });
+  },
+  { clientAddress: 'socket' },
+);
+
+describeEachPublic(
+  'public rate limit behind a trusted proxy',
+  (ctx) => {
+    const socket = servedOnSocket(ctx);
+
+    it('keys on the address the proxy appended to X-Forwarded-For: 11 addresses from one socket address get 11 buckets', async () => {
+      for (let i = 0; i < 11; i++) expect(await socket.lookup(`198.51.100.${i}`)).toBe(200);
+    });
+
+    it('ignores the addresses a client wrote into X-Forwarded-For before the proxy\'s: the 11th lookup via 203.0.113.9 is 429', async () => {
+      for (let i = 0; i < 10; i++) expect(await socket.lookup(`6.6.6.${i}, 203.0.113.9`)).toBe(200);
+      expect(await socket.lookup('6.6.6.10, 203.0.113.9')).toBe(429);
+      // Another client behind the proxy still has its own bucket.
+      expect(await socket.lookup('203.0.113.10')).toBe(200);
+    });
+  },
+  { clientAddress: 'socket', trustProxy: true },
+);
