@@ -108,6 +108,16 @@ const MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must be <= (\S+)$/, (m) => `Không được lớn hơn ${m[1]}.`],
   [/^must match format "date"$/, () => 'Ngày không hợp lệ.'],
   [/^must match format "email"$/, () => 'Địa chỉ thư điện tử không hợp lệ.'],
+  // The apology's rules (field errors and the service's messages).
+  [/^not a working day$/, () => 'Ngày này cơ quan không làm việc; hãy chọn một ngày làm việc.'],
+  [/^outside office hours$/, () => 'Ngoài giờ làm việc; hãy chọn giờ cơ quan làm việc, hoặc chỉ ghi ngày (hẹn đến hết giờ làm việc ngày đó).'],
+  [/^must be later than the current appointment$/, () => 'Ngày hẹn mới phải sau ngày hẹn hiện tại và sau thời điểm này.'],
+  [/^(\d{4})-(\d{2})-(\d{2}) is not a working day/, (m) => `Ngày ${m[3]}/${m[2]}/${m[1]} cơ quan không làm việc; hãy chọn một ngày làm việc.`],
+  [/ is outside office hours;/, () => 'Giờ hẹn nằm ngoài giờ làm việc; hãy chọn giờ cơ quan làm việc, hoặc chỉ ghi ngày.'],
+  [/^The new appointment \(.*\) must be later than/, () => 'Ngày hẹn mới phải sau ngày hẹn hiện tại và sau thời điểm này.'],
+  [/^This dossier already has an apology/, () => 'Hồ sơ này đã có phiếu xin lỗi; ngày hẹn chỉ được điều chỉnh một lần.'],
+  [/^The dossier is closed; there is no appointment to move/, () => 'Hồ sơ đã kết thúc; không còn ngày hẹn để điều chỉnh.'],
+  [/^The dossier has no appointment date yet/, () => 'Hồ sơ chưa có ngày hẹn (chưa được tiếp nhận đủ thành phần).'],
   [/^is not a field of this form/, () => 'Trường này không thuộc biểu mẫu.'],
   [/^must NOT have more than (\d+) items$/, (m) => `Tối đa ${m[1]} dòng.`],
 ];

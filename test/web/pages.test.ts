@@ -148,12 +148,24 @@ describeEachMotcua('web pages', (ctx) => {
     const newDay = new Date(new Date(view.body.due_at).getTime() + 7 * DAY);
     while ([0, 6].includes(new Date(newDay.getTime() + 7 * 3600e3).getUTCDay())) newDay.setTime(newDay.getTime() + DAY);
     const day = new Date(newDay.getTime() + 7 * 3600e3).toISOString().slice(0, 10);
+    // A Saturday is refused in Vietnamese, on the page and at the field.
+    const saturday = new Date(newDay.getTime() + 7 * 3600e3);
+    saturday.setUTCDate(saturday.getUTCDate() + ((6 - saturday.getUTCDay() + 7) % 7));
+    const sat = saturday.toISOString().slice(0, 10);
+    const closed = await b.post(`/ho-so/${opened.id}/xin-loi`, { reason: 'Chờ xác minh', new_due_at: sat });
+    expect(closed.status).toBe(422);
+    expect(pageText(closed.html)).toContain(`Ngày ${sat.slice(8, 10)}/${sat.slice(5, 7)}/${sat.slice(0, 4)} cơ quan không làm việc`);
+    expect(pageText(closed.html)).toContain('Ngày này cơ quan không làm việc; hãy chọn một ngày làm việc.');
     const res = await b.post(`/ho-so/${opened.id}/xin-loi`, { reason: 'Chờ xác minh của địa phương khác', new_due_at: day });
     expect(res.status).toBe(303);
     const page = pageText((await b.get(res.location!)).html);
     expect(page).toContain('Phiếu xin lỗi và hẹn lại ngày trả kết quả');
     expect(page).toContain('Chờ xác minh của địa phương khác');
     expect((await b.get(`/ho-so/${opened.id}`)).html).not.toContain('/xin-loi"');
+    // A second apology, posted from a page left open, is refused in Vietnamese too.
+    const second = await b.post(`/ho-so/${opened.id}/xin-loi`, { reason: 'Lần hai', new_due_at: day });
+    expect(second.status).toBe(409);
+    expect(pageText(second.html)).toContain('Hồ sơ này đã có phiếu xin lỗi; ngày hẹn chỉ được điều chỉnh một lần.');
   });
 
   it('shows the catalogue and a procedure with its state diagram, deadline and transitions', async () => {

@@ -213,8 +213,8 @@ export function registerCaseRoutes(web: Hono<WebEnv>, deps: WebDeps): void {
     try {
       await deps.deadlines.apologize(session.actor, id, parsed.data, meta(c));
     } catch (e) {
-      if (isMotcuaError(e, 'validationFailed')) return renderCase(c, deps, id, { openEvent: 'apology', errors: fieldErrors(e.extras['errors']), message: { kind: 'error', text: e.message }, status: 422 });
-      if (isMotcuaError(e, 'conflict')) return renderCase(c, deps, id, { message: { kind: 'error', text: e.message }, status: 409 });
+      if (isMotcuaError(e, 'validationFailed')) return renderCase(c, deps, id, { openEvent: 'apology', errors: fieldErrors(e.extras['errors']), message: { kind: 'error', text: messageVn(e.message) }, status: 422 });
+      if (isMotcuaError(e, 'conflict')) return renderCase(c, deps, id, { message: { kind: 'error', text: messageVn(e.message) }, status: 409 });
       throw e;
     }
     return c.redirect(`/ho-so/${encodeURIComponent(id)}?ok=case.apology`, 303);
