@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { isMotcuaError } from '../errors/index.js';
 import type { WebDeps, WebEnv } from './deps.js';
+import { messageVn } from './form-data.js';
 import { Layout } from './layout.js';
 
 const TITLES: Record<number, string> = {
@@ -40,7 +41,7 @@ export function renderError(c: Context<WebEnv>, deps: WebDeps, err: unknown, mes
     if (err.code === 'unauthorized') return toSignIn(c);
     status = err.status;
     // Outside an officer's reach a dossier "does not exist": the same words as a wrong address.
-    text = status === 404 ? 'Không tìm thấy hồ sơ hoặc trang này, hoặc bạn không có quyền xem.' : err.message;
+    text = status === 404 ? 'Không tìm thấy hồ sơ hoặc trang này, hoặc bạn không có quyền xem.' : messageVn(err.message);
   } else {
     const requestId = c.get('requestId') ?? '-';
     deps.log(`error ${c.req.method} ${c.req.path} request=${requestId}: ${err instanceof Error ? err.message : String(err)}`);
