@@ -41,8 +41,20 @@ class TransactionalDdlSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * The SQLite store, with what tests need to wait for its background upkeep. Kept out of
+ * {@link Store}: PostgreSQL has no such thread, and application code has no use for it.
+ */
+export interface SqliteStore extends Store {
+  /**
+   * Resolves once the background WAL checkpointer has finished `count` checkpoints (default 1)
+   * since the store opened; rejects if its thread fails or stops first, or if it is turned off.
+   */
+  checkpointed(count?: number): Promise<void>;
+}
+
 /** Opens (creating if needed) the SQLite store in `config.dataDir`. */
-export async function openSqliteStore(config: ResolvedStoreConfig): Promise<Store> {
+export async function openSqliteStore(config: ResolvedStoreConfig): Promise<SqliteStore> {
   const file = join(config.dataDir, sqliteFileName);
   const lock = lockDataDir(config.dataDir);
   const cleanup: Array<() => unknown> = [() => lock.release()];
@@ -89,7 +101,7 @@ function createSqliteStore(
   db: Kysely<Schema>,
   readDb: Kysely<Schema>,
   releaseLock: () => void,
-): Store {
+): SqliteStore {
   const capabilities = sqliteCapabilities;
   const stats = emptyStats();
   const statements = {
@@ -169,6 +181,8 @@ function createSqliteStore(
     read: <T>(fn: Command<T>) => readDb.transaction().execute((trx) => fn({ db: trx, capabilities })),
     readLong,
     stats: () => ({ ...stats, backgroundCheckpoints: checkpointer?.stats().checkpoints ?? 0 }),
+    checkpointed: (count = 1) =>
+      checkpointer?.checkpointed(count) ?? Promise.reject(new Error('the background WAL checkpointer is turned off (walCheckpointer: false)')),
     close() {
       closed ??= (async () => {
         try {

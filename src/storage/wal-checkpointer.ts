@@ -56,6 +56,12 @@ export interface WalCheckpointer {
   /** Tells the checkpointer the writer committed a transaction of `commands` commands. */
   committed(commands: number): void;
   stats(): WalCheckpointerStats;
+  /**
+   * Resolves once the thread has finished `count` checkpoints in all (at once if it already
+   * has); rejects if the thread fails or the checkpointer closes first. For tests, which would
+   * otherwise poll the counters with a deadline.
+   */
+  checkpointed(count: number): Promise<void>;
   /** Stops the thread (after the checkpoint it is running, if any). */
   close(): Promise<void>;
 }
@@ -70,6 +76,22 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
   let sinceRequest = 0;
   let inFlight = false;
   let closing = false;
+  let waiters: Array<{ count: number; resolve(): void; reject(error: Error): void }> = [];
+
+  const wake = () => {
+    const done = waiters.filter((w) => w.count <= stats.checkpoints);
+    waiters = waiters.filter((w) => w.count > stats.checkpoints);
+    for (const w of done) w.resolve();
+  };
+
+  // Why no further checkpoint will come (the thread failed or stopped), once that is so.
+  let ended: string | undefined;
+  const giveUp = (why: string) => {
+    ended ??= why;
+    const left = waiters;
+    waiters = [];
+    for (const w of left) w.reject(new Error(`the background checkpointer ${why} before its checkpoint number ${w.count} (${stats.checkpoints} done)`));
+  };
 
   const request = () => {
     if (!stats.running || inFlight || worker === undefined) return;
@@ -82,6 +104,7 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
     if (stats.running) options.setWriterAutocheckpoint(DEFAULT_AUTOCHECKPOINT_PAGES);
     stats.running = false;
     stats.failures += 1;
+    giveUp('failed');
   };
 
   const start = () => {
@@ -103,6 +126,7 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
         case 'checkpointed':
           inFlight = false;
           stats.checkpoints += 1;
+          wake();
           if (sinceRequest >= options.commandsPerCheckpoint) request();
           return;
         case 'failed':
@@ -118,6 +142,7 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
     w.on('exit', () => {
       if (stats.running && !closing) fail();
       stats.running = false;
+      giveUp('stopped');
     });
   };
 
@@ -133,9 +158,19 @@ export function createWalCheckpointer(options: WalCheckpointerOptions): WalCheck
       if (sinceRequest >= options.commandsPerCheckpoint) request();
     },
     stats: () => ({ ...stats }),
+    checkpointed(count) {
+      if (count <= stats.checkpoints) return Promise.resolve();
+      if (closing || ended !== undefined) {
+        return Promise.reject(new Error(`the background checkpointer ${ended ?? 'closed'} after ${stats.checkpoints} checkpoints`));
+      }
+      return new Promise((resolve, reject) => waiters.push({ count, resolve, reject }));
+    },
     async close() {
       closing = true;
-      if (worker === undefined) return;
+      if (worker === undefined) {
+        giveUp('closed');
+        return;
+      }
       if (stats.running) options.setWriterAutocheckpoint(DEFAULT_AUTOCHECKPOINT_PAGES);
       stats.running = false;
       // Referenced again, or an otherwise idle process would exit before the thread has closed.

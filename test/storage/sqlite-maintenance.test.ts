@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openStore, sqliteFileName, type Store, type StoreConfig } from '../../src/storage/index.js';
+import { resolveStoreConfig, sqliteFileName, type Store, type StoreConfig } from '../../src/storage/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite-store.js';
 import { DEFAULT_AUTOCHECKPOINT_PAGES, FALLBACK_AUTOCHECKPOINT_PAGES } from '../../src/storage/wal-checkpointer.js';
 import { insertUnits } from './rows.js';
 
@@ -20,9 +21,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function open(config: StoreConfig, dataDir = mkdtempSync(join(tmpdir(), 'motcua-wal-'))): Promise<{ store: Store; dataDir: string }> {
+/** Opens the SQLite store itself (what openStore() opens without DATABASE_URL), whose upkeep a test can await. */
+async function open(config: StoreConfig, dataDir = mkdtempSync(join(tmpdir(), 'motcua-wal-'))): Promise<{ store: SqliteStore; dataDir: string }> {
   if (!dirs.includes(dataDir)) dirs.push(dataDir);
-  const store = await openStore({ ...config, dataDir });
+  const store = await openSqliteStore(resolveStoreConfig({ ...config, dataDir }));
   stores.push(store);
   return { store, dataDir };
 }
@@ -46,7 +48,8 @@ describe('background WAL checkpoints (SQLite)', () => {
     const before = statSync(file).size;
     expect(await autocheckpoint(store)).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
     await writeRows(store, 30, 'bg');
-    await vi.waitFor(() => expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0), { timeout: 20_000 });
+    await store.checkpointed();
+    expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0);
     // Only the thread can have grown the file: the writer's threshold (4 MB of WAL) was never reached.
     expect(statSync(file).size - before).toBeGreaterThan(500_000);
     expect(await autocheckpoint(store)).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
@@ -63,13 +66,15 @@ describe('background WAL checkpoints (SQLite)', () => {
     // would not have.
     await Promise.all(Array.from({ length: 12 }, (_, i) => store.write((tx) => insertUnits(tx, [`/batch-${i}/`]))));
     expect(store.stats().largestBatch).toBeGreaterThanOrEqual(12);
-    await vi.waitFor(() => expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0), { timeout: 20_000 });
+    await store.checkpointed();
+    expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0);
   });
 
   it('keeps every row across a close and a reopen', async () => {
     const { store, dataDir } = await open({ walCheckpointer: { startAfterCommits: 1, commandsPerCheckpoint: 1 } });
     await writeRows(store, 12, 'kept');
-    await vi.waitFor(() => expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0), { timeout: 20_000 });
+    await store.checkpointed();
+    expect(store.stats().backgroundCheckpoints).toBeGreaterThan(0);
     await store.close();
     const again = (await open({}, dataDir)).store;
     const names = await again.read((tx) => tx.db.selectFrom('units').select(['id', 'name']).where('id', 'like', 'kept-%').orderBy('id').execute());
