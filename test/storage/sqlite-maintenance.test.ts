@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { resolveStoreConfig, sqliteFileName, type Store, type StoreConfig } from '../../src/storage/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite-store.js';
 import { DEFAULT_AUTOCHECKPOINT_PAGES, FALLBACK_AUTOCHECKPOINT_PAGES } from '../../src/storage/wal-checkpointer.js';
@@ -103,12 +103,18 @@ describe('background WAL checkpoints (SQLite)', () => {
 });
 
 describe('planner statistics on a long-lived SQLite store', () => {
-  it('are refreshed while the store is open, not only at open and close', async () => {
-    const { store } = await open({ optimizeEveryMs: 25 });
+  it('are refreshed while the store is open, every optimizeEveryMs, not only at open and close', async () => {
+    // Only the store's interval runs on a fake clock; its batches (setImmediate) and threads do not.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const { store } = await open({ optimizeEveryMs: 60_000 });
     const statRows = async () => {
       const r = await store.read((tx) => sql<{ stat: string }>`select stat from sqlite_stat1 where tbl = 'units' and idx = 'units_path_uq'`.execute(tx.db));
       return Number(r.rows[0]?.stat.split(' ')[0] ?? 0);
     };
+    // The refresh is a command of its own, queued when the interval fires: a write queued after it
+    // resolves once it has run.
+    const afterQueuedWork = () => store.write(async () => undefined);
     const before = await statRows();
     await store.write(async (tx) => {
       for (let i = 0; i < 3000; i++) await tx.db.insertInto('units').values({ id: `s-${i}`, parent_id: null, name: 's', level: 'x', code: `S${i}`, path: `/s-${i}/` }).execute();
@@ -116,7 +122,14 @@ describe('planner statistics on a long-lived SQLite store', () => {
       await tx.db.selectFrom('units').select('id').where('path', '=', '/s-7/').execute();
     });
     expect(before).toBeLessThan(3000);
-    await vi.waitFor(async () => expect(await statRows()).toBeGreaterThanOrEqual(3000), { timeout: 20_000, interval: 25 });
+    vi.advanceTimersByTime(59_999);
+    await afterQueuedWork();
+    expect(await statRows()).toBe(before);
+    vi.advanceTimersByTime(1);
+    await afterQueuedWork();
+    expect(await statRows()).toBeGreaterThanOrEqual(3000);
+    // Closed while the clock is still fake, so the store clears the interval it set.
+    await store.close();
   });
 
   it('are sampled, so refreshing them holds the writer a bounded time however large the tables', async () => {
