@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { describeEachMotcua } from './cases-fixture.js';
+import { describeEachMotcua, type MotcuaContext } from './cases-fixture.js';
 
 const SHIPPED = readFileSync('procedures/dang-ky-tam-tru.yaml', 'utf8');
 /** Version 2 of dang-ky-tam-tru: a new title and a shorter deadline, in force since 2026-01-01. */
@@ -14,6 +14,26 @@ const BROKEN = V2.replace(/^version: 2$/m, 'version: 3')
   .replace(/^deadline: .*$/m, 'deadline: 2 working days\ndeadlines: 3 working days');
 
 const yamlPut = (text: string, type = 'application/yaml') => ({ text, headers: { 'content-type': type } });
+
+/**
+ * Starts authenticating `token` with the store's read held after it returns its rows, so the
+ * lookup has read the old rows and finishes only at `release()`.
+ */
+function lookupHeldAfterRead(m: MotcuaContext['m'], token: string): { late: Promise<unknown>; release: () => void } {
+  const realRead = m.store.read;
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  m.store.read = (async (fn) => {
+    const rows = await realRead(fn);
+    await gate;
+    return rows;
+  }) as typeof realRead;
+  try {
+    return { late: m.users.authenticate(token), release };
+  } finally {
+    m.store.read = realRead;
+  }
+}
 
 describeEachMotcua('admin API', (ctx) => {
   it('POST /users creates a user and shows the token once; the token works at once', async () => {
@@ -132,20 +152,7 @@ describeEachMotcua('admin API', (ctx) => {
     const { m } = ctx();
     const made = await m.users.create(null, { name: 'Tạm', unit: 'thanh-sen', roles: ['receiver'] }, { requestId: 'test' });
     // The lookup reads the rows before the disable and finishes after it.
-    const realRead = m.store.read;
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    m.store.read = (async (fn) => {
-      const rows = await realRead(fn);
-      await gate;
-      return rows;
-    }) as typeof realRead;
-    let late: Promise<unknown>;
-    try {
-      late = m.users.authenticate(made.token);
-    } finally {
-      m.store.read = realRead;
-    }
+    const { late, release } = lookupHeldAfterRead(m, made.token);
     await m.users.disable(null, made.user.id, { requestId: 'test' });
     release();
     // It answers with what it read; it must not keep it.
@@ -233,20 +240,7 @@ describeEachMotcua('admin API', (ctx) => {
   it('a token looked up just before its user is given new roles is not remembered with the old ones', async () => {
     const { m } = ctx();
     const made = await m.users.create(null, { name: 'Tạm', unit: 'thanh-sen', roles: ['receiver'] }, { requestId: 'test' });
-    const realRead = m.store.read;
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    m.store.read = (async (fn) => {
-      const rows = await realRead(fn);
-      await gate;
-      return rows;
-    }) as typeof realRead;
-    let late: Promise<unknown>;
-    try {
-      late = m.users.authenticate(made.token);
-    } finally {
-      m.store.read = realRead;
-    }
+    const { late, release } = lookupHeldAfterRead(m, made.token);
     await m.users.setRoles(null, made.user.id, { roles: ['leader'] }, { requestId: 'test' });
     release();
     expect(await late).toMatchObject({ roles: ['receiver'] });
