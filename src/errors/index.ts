@@ -13,6 +13,7 @@ export const ErrorCodes = {
   versionNotFound: { status: 404, title: 'Procedure version not found' },
   caseNotFound: { status: 404, title: 'Case not found' },
   methodNotAllowed: { status: 405, title: 'Method not allowed' },
+  requestTimeout: { status: 408, title: 'Request timeout' },
   conflict: { status: 409, title: 'Conflict' },
   eventNotAllowed: { status: 409, title: 'Event not allowed' },
   versionConflict: { status: 409, title: 'Concurrent change' },

@@ -93,7 +93,8 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
 
   if (deps.services) app.use('/api/v1/*', authenticate(deps.services.authenticate));
   // The public routes have a smaller body limit of their own: they check their bodies after it.
-  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/public/') ? next() : checkJson(c, next)));
+  // A caller without a token gets its 401 from the route before any look at its body.
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/public/') || c.get('actor') === undefined ? next() : checkJson(c, next)));
   registerHealthRoutes(app, deps);
   registerProcedureRoutes(app, deps);
   if (deps.calendars) registerCalendarRoutes(app, { ...deps, calendars: deps.calendars });

@@ -43,6 +43,16 @@ export function problemResponse(code: ErrorCode, detail: string, extras: Record<
   });
 }
 
+/**
+ * A request's path as the operator log may show it: on public routes the route's pattern (their
+ * paths carry what strangers typed, e.g. an ID number in place of a dossier code), elsewhere
+ * the path with control characters escaped, so no request can write a line of its own.
+ */
+export function pathForLog(c: Context): string {
+  if (c.req.path.startsWith('/api/v1/public/')) return c.req.routePath;
+  return c.req.path.replace(/\p{Cc}/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Maps any thrown value to a problem response; unexpected errors are reported without internals. */
 export function errorToResponse(err: unknown, c: Context, log: (line: string) => void = () => {}): Response {
   const instance = c.req.path;
@@ -64,6 +74,6 @@ export function errorToResponse(err: unknown, c: Context, log: (line: string) =>
   // The id the answer's x-request-id header carries, so an operator finds the logged line.
   const requestId = c.get('requestId') as string | undefined;
   // Log the failure with context for operators; never send internals to the client.
-  log(`error ${c.req.method} ${instance} request=${requestId ?? '-'}: ${err instanceof Error ? err.message : String(err)}`);
+  log(`error ${c.req.method} ${pathForLog(c)} request=${requestId ?? '-'}: ${err instanceof Error ? err.message : String(err)}`);
   return problemResponse('internal', 'The server failed to handle this request. It has been logged; retry later or report the request id.', requestId ? { request_id: requestId } : {}, instance);
 }

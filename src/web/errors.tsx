@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { isMotcuaError } from '../errors/index.js';
+import { pathForLog } from '../http/problem.js';
 import type { WebDeps, WebEnv } from './deps.js';
 import { messageVn } from './form-data.js';
 import { Layout } from './layout.js';
@@ -44,7 +45,7 @@ export function renderError(c: Context<WebEnv>, deps: WebDeps, err: unknown, mes
     text = status === 404 ? 'Không tìm thấy hồ sơ hoặc trang này, hoặc bạn không có quyền xem.' : messageVn(err.message);
   } else {
     const requestId = c.get('requestId') ?? '-';
-    deps.log(`error ${c.req.method} ${c.req.path} request=${requestId}: ${err instanceof Error ? err.message : String(err)}`);
+    deps.log(`error ${c.req.method} ${pathForLog(c)} request=${requestId}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const title = TITLES[status] ?? 'Lỗi';
   return c.html(

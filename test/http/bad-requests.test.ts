@@ -102,8 +102,8 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
       ['receiver', '/api/v1/cases', applicant('\u200b'), '/applicant/name', 'letters or digits'],
       ['receiver', '/api/v1/cases', applicant('   \u200f '), '/applicant/name', 'letters or digits'],
       ['receiver', '/api/v1/cases', applicant('Nguyễn \u202Eną'), '/applicant/name', 'direction overrides'],
-      ['admin', '/api/v1/users', { name: 'Cán\u0000bộ', unit: 'thanh-sen', roles: ['receiver'] }, '/name', 'control characters'],
-      ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: '\u0000' }, '/content', 'letters or digits'],
+      ['admin', '/api/v1/users', { name: 'Cán\u0007bộ', unit: 'thanh-sen', roles: ['receiver'] }, '/name', 'control characters'],
+      ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: '\u200b\u200b' }, '/content', 'letters or digits'],
       ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: 'Phản ánh\u0007' }, '/content', 'control characters'],
     ] as const) {
       const r = await call(who, 'POST', path, { body });
@@ -114,6 +114,36 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
     // Line breaks belong in a complaint; Vietnamese letters in a name.
     expect((await call('nobody', 'POST', '/api/v1/public/feedback', { body: { unit: 'thanh-sen', content: 'Dòng một.\nDòng hai.' } })).status).toBe(201);
     expect((await call('receiver', 'POST', '/api/v1/cases', { body: applicant('Đặng Thị Ánh Tuyết') })).status).toBe(201);
+  });
+
+  it('a body nested thousands deep is refused as a bad shape, not a 500; a NUL in any text answers 422 naming it', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    const before = await written(ctx());
+    const deep = '['.repeat(5000) + '"\\u0041"' + ']'.repeat(5000);
+    for (const [who, path] of [['receiver', `/api/v1/cases/${c.id}/events`], ['receiver', '/api/v1/cases'], ['nobody', `/api/v1/public/cases/${c.code}/rating`]] as const) {
+      const r = await call(who, 'POST', path, { text: deep, headers: { 'content-type': 'application/json' } });
+      expect(r.status, path).toBe(422);
+      expect(r.body.code).toBe('validationFailed');
+    }
+    // PostgreSQL cannot store a NUL: it is refused at the door on both databases, naming the field.
+    const nul = await call('receiver', 'POST', `/api/v1/cases/${c.id}/events`, { body: { type: 'ACCEPT', comment: 'đủ\u0000giấy tờ' } });
+    expect(nul.status).toBe(422);
+    expect(nul.body.errors).toEqual([{ path: '/comment', message: expect.stringContaining('NUL') }]);
+    const address = await call('receiver', 'POST', '/api/v1/cases', { body: { procedure: 'dang-ky-tam-tru', applicant: { name: 'An', address: 'Số 1\u0000' }, data: TAM_TRU_DATA } });
+    expect(address.body.errors).toEqual([{ path: '/applicant/address', message: expect.stringContaining('NUL') }]);
+    expect(await written(ctx())).toEqual(before);
+  });
+
+  it('without a token a body is not looked at: 401, whatever it holds', async () => {
+    const { call, open } = ctx();
+    const c = await open();
+    for (const text of ['{"__proto__":{}}', '{"type":"ACCEPT","comment":"\\ud800"}']) {
+      const r = await call('nobody', 'POST', `/api/v1/cases/${c.id}/events`, { text, headers: { 'content-type': 'application/json' } });
+      expect(r.status, text).toBe(401);
+    }
+    const bytes = Buffer.from([0x7b, 0xff, 0x7d]);
+    expect((await call('nobody', 'POST', `/api/v1/cases/${c.id}/events`, { bytes, headers: { 'content-type': 'application/json' } })).status).toBe(401);
   });
 
   it('field errors say what a valid value looks like, not only "Invalid input"', async () => {

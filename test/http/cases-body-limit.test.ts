@@ -102,4 +102,20 @@ describeEachMotcua('request body limit', (ctx) => {
     // The server goes on serving.
     expect(await raw('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
   });
+
+  it('never writes an error answer on a connection that has already been answered (it could land inside a streamed response)', async () => {
+    // A first request is answered on a kept-alive connection; then the client sends junk on it.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8').on('data', (d: string) => {
+        const first = text === '';
+        text += d;
+        if (first) socket.write('GARBAGE\r\n\r\n');
+      });
+      socket.on('close', () => resolve(text)).on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).not.toContain('HTTP/1.1 400');
+  });
 });
