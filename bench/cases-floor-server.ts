@@ -152,7 +152,12 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string };
+    let body: { type: string };
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string };
+    } catch {
+      return void answer(res, 400, { code: 'badRequest' });
+    }
     transition(decodeURIComponent(m[1]!), body.type, actor).then(
       ([status, answerBody]) => answer(res, status, answerBody),
       (e: unknown) => answer(res, 500, { code: 'internal', message: String(e) }),

@@ -218,7 +218,17 @@ export function createUserService(deps: ServiceDeps): UserService {
   // An administrator manages the users of their own unit and the units below it (the province's
   // manage everyone); a user elsewhere "does not exist" for them, as a case would not. `null`,
   // the operator at the command line, manages everyone.
-  const manages = (by: Actor | null, unitId: string): boolean => by === null || (deps.units.get(unitId)?.path ?? '').startsWith(by.unitPath);
+  // An administrator of a top unit (the province) manages everyone, users of a unit since removed
+  // from config/units.yaml included.
+  const topAdmin = (by: Actor): boolean => deps.units.get(by.unitId)?.parentId === null;
+  const manages = (by: Actor | null, unitId: string): boolean => by === null || topAdmin(by) || (deps.units.get(unitId)?.path ?? '').startsWith(by.unitPath);
+  // `admin` and `auditor` read every unit of the province, so only its administrators give them.
+  const checkGrants = (by: Actor | null, added: readonly string[]): void => {
+    const wide = added.filter((r) => r === SystemRoles.admin || r === SystemRoles.auditor);
+    if (by !== null && !topAdmin(by) && wide.length > 0) {
+      throw new MotcuaError('forbidden', `The roles ${wide.join(', ')} read every unit, so only an administrator of the province gives them; ask one.`);
+    }
+  };
   const managedRow = async (tx: Tx, by: Actor | null, id: string, lock = false): Promise<UserRow> => {
     const row = await userRow(tx, id, lock);
     if (!manages(by, row.unit_id)) throw noSuchUser(id);
@@ -234,12 +244,14 @@ export function createUserService(deps: ServiceDeps): UserService {
       requireAdmin(by);
       const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
       checkCreates(by, valid.unit);
+      checkGrants(by, valid.roles);
       return deps.store.write((tx) => createUserCommand(tx, deps, by, valid, meta));
     },
     async createOnce(by, body, meta, scope) {
       requireAdmin(by);
       const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
       checkCreates(by, valid.unit);
+      checkGrants(by, valid.roles);
       return idempotentWrite(deps.store, deps.clock, scope, async (tx) => ({ status: 201, body: await createUserCommand(tx, deps, by, valid, meta) }), tokenNotKept);
     },
     bodyErrors: (body) => userBodyErrors(deps, body),
@@ -299,6 +311,7 @@ export function createUserService(deps: ServiceDeps): UserService {
         if (row.disabled_at !== null) throw new MotcuaError('conflict', `User '${id}' is disabled; a disabled account stays disabled: create a new user instead (POST /api/v1/users).`);
         const old = JSON.parse(row.roles) as string[];
         if (old.length === roles.length && old.every((r) => roles.includes(r))) return toView(row);
+        checkGrants(by, roles.filter((r) => !old.includes(r)));
         const at = toDbTime(deps.clock.now());
         await tx.db.updateTable('users').set({ roles: JSON.stringify(roles) }).where('id', '=', id).execute();
         await appendAudit(tx, userAudit(by, row.unit_id, at, meta, 'user.roles_changed', { user_id: id, old_roles: old, new_roles: roles }));

@@ -333,8 +333,27 @@ describeEachMotcua('admin API', (ctx) => {
     // Their own commune's user is theirs to manage.
     expect((await call('nobody', 'PUT', `/api/v1/users/${mine.user.id}/roles`, { ...asLocal, body: { roles: ['leader'] } })).status).toBe(200);
     expect((await call('nobody', 'POST', '/api/v1/users', { ...asLocal, body: { name: 'Cán bộ mới', unit: 'thach-khe', roles: ['processor'] } })).status).toBe(201);
-    // The province's administrator manages everyone.
+    // Roles that read the whole province are the province's to give, not the commune's.
+    const auditor = await call('nobody', 'POST', '/api/v1/users', { ...asLocal, body: { name: 'Thanh tra xã', unit: 'thach-khe', roles: ['auditor'] } });
+    expect(auditor.status).toBe(403);
+    expect(auditor.body.detail).toContain('only an administrator of the province gives them');
+    expect((await call('nobody', 'PUT', `/api/v1/users/${mine.user.id}/roles`, { ...asLocal, body: { roles: ['leader', 'admin'] } })).status).toBe(403);
+    expect((await call('admin', 'GET', `/api/v1/users/${mine.user.id}`)).body.roles).toEqual(['leader']);
+    // The province's administrator manages everyone, and gives those roles.
     expect((await call('admin', 'GET', '/api/v1/users')).body.items.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([away.user.id, mine.user.id, local.user.id]));
+    expect((await call('admin', 'PUT', `/api/v1/users/${mine.user.id}/roles`, { body: { roles: ['leader', 'admin'] } })).status).toBe(200);
+  });
+
+  it("the province's administrator still manages a user whose unit was taken out of units.yaml", async () => {
+    const { call, m } = ctx();
+    const made = await m.users.create(null, { name: 'Cán bộ xã cũ', unit: 'thach-khe', roles: ['receiver'] }, { requestId: 'test' });
+    // A unit merged away: its row stays for the record, but the loaded tree no longer has it.
+    await m.store.write(async (tx) => {
+      await tx.db.insertInto('units').values({ id: 'xa-cu', parent_id: 'ha-tinh', name: 'Xã cũ', level: 'commune', code: 'HT.XC', path: '/ha-tinh/xa-cu/' }).execute();
+      await tx.db.updateTable('users').set({ unit_id: 'xa-cu' }).where('id', '=', made.user.id).execute();
+    });
+    expect((await call('admin', 'GET', '/api/v1/users')).body.items.map((u: { id: string }) => u.id)).toContain(made.user.id);
+    expect((await call('admin', 'POST', `/api/v1/users/${made.user.id}/disable`)).status).toBe(200);
   });
 
   it('GET /units is the province with its communes', async () => {

@@ -51,7 +51,7 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, deps: { users: UserSe
       method: 'get',
       path: '/api/v1/users',
       tags: ['users'],
-      summary: 'All users (admin)',
+      summary: "The users of the caller's unit and the units below it (admin; the province's administrator sees everyone)",
       ...bearerOnly,
       responses: { 200: { description: 'Users', content: { 'application/json': { schema: z.object({ items: z.array(User) }) } } }, ...problems(401, 403) },
     }),
