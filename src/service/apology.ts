@@ -4,6 +4,7 @@
  * to be re-set once, so a second apology is refused. It is a transition record like any other.
  */
 import { z } from 'zod';
+import { noteText } from './text-rules.js';
 import { canActOnUnit, canSeeUnit, isAuditor, type Actor } from '../auth/policy.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { vnDate } from '../clock/index.js';
@@ -19,7 +20,7 @@ import type { RequestMeta, ServiceDeps } from './deps.js';
 import { writeTimers } from './timer-writes.js';
 
 export const ApologyBody = z.strictObject({
-  reason: z.string().trim().min(1).max(2000).describe('Why the dossier is late (lý do chậm).'),
+  reason: noteText(z.string().trim().min(1).max(2000)).describe('Why the dossier is late (lý do chậm).'),
   new_due_at: z
     .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a day, YYYY-MM-DD (its closing time), or an instant with its offset, e.g. 2026-12-10T16:00:00+07:00' })
     .describe('The new appointment date: a day (YYYY-MM-DD, meaning its closing time) or an instant.'),

@@ -1,6 +1,6 @@
 /** The shapes clients send for cases, validated at the boundary (HTTP and CLI share them). */
 import { z } from 'zod';
-import { nameText } from './text-rules.js';
+import { nameText, noteText } from './text-rules.js';
 
 /** The person who files the dossier. Personal data: kept in the case row, never in the audit log. */
 export const Applicant = z
@@ -39,6 +39,6 @@ export type OpenCaseInput = z.infer<typeof OpenCaseBody>;
 export const SendEventBody = z.strictObject({
   type: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'event names are UPPER_SNAKE_CASE, e.g. ACCEPT').max(64),
   input: z.record(z.string(), z.unknown()).optional().describe("The event's input; fields it does not declare are rejected."),
-  comment: z.string().max(2000).optional().describe('A free note for the history.'),
+  comment: noteText(z.string().max(2000)).optional().describe('A free note for the history.'),
 });
 export type SendEventInput = z.infer<typeof SendEventBody>;

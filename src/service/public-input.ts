@@ -1,6 +1,6 @@
 /** What citizens send to the public routes (no login), validated at the boundary. */
 import { z } from 'zod';
-import { messageText, nameText } from './text-rules.js';
+import { messageText, nameText, noteText } from './text-rules.js';
 import { RATING_LEVELS } from '../reports/index.js';
 
 /** A dossier code as printed on the receipt. Anything else simply finds nothing. */
@@ -23,7 +23,7 @@ export const RatingBody = z
       .record(z.string().max(64), z.number().int().min(1).max(5))
       .optional()
       .describe('Optional scores from 1 (worst) to 5 (best) per criterion; the criteria are listed in config/scorecard.yaml `rating_criteria`.'),
-    comment: z.string().trim().max(2000).optional().describe('A free comment. It stays with the rating and is never copied into the audit log.'),
+    comment: noteText(z.string().trim().max(2000)).optional().describe('A free comment. It stays with the rating and is never copied into the audit log.'),
   })
   .describe("The citizen's rating of a finished dossier (đánh giá mức độ hài lòng).");
 export type RatingInput = z.infer<typeof RatingBody>;

@@ -95,7 +95,8 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
   });
 
   it('names and complaints need letters or digits and may not hide control characters or direction overrides', async () => {
-    const { call } = ctx();
+    const { call, open } = ctx();
+    const c = await open();
     const before = await written(ctx());
     const applicant = (name: string) => ({ procedure: 'dang-ky-tam-tru', applicant: { name }, data: TAM_TRU_DATA });
     for (const [who, path, body, pointer, words] of [
@@ -105,6 +106,8 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
       ['admin', '/api/v1/users', { name: 'Cán\u0007bộ', unit: 'thanh-sen', roles: ['receiver'] }, '/name', 'control characters'],
       ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: '\u200b\u200b' }, '/content', 'letters or digits'],
       ['nobody', '/api/v1/public/feedback', { unit: 'thanh-sen', content: 'Phản ánh\u0007' }, '/content', 'control characters'],
+      // Comments may be punctuation only, but hide nothing either.
+      ['receiver', `/api/v1/cases/${c.id}/events`, { type: 'ACCEPT', comment: 'đủ \u202Eộs' }, '/comment', 'direction overrides'],
     ] as const) {
       const r = await call(who, 'POST', path, { body });
       expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(422);
@@ -114,6 +117,7 @@ describeEachMotcua('requests refused before a route runs', (ctx) => {
     // Line breaks belong in a complaint; Vietnamese letters in a name.
     expect((await call('nobody', 'POST', '/api/v1/public/feedback', { body: { unit: 'thanh-sen', content: 'Dòng một.\nDòng hai.' } })).status).toBe(201);
     expect((await call('receiver', 'POST', '/api/v1/cases', { body: applicant('Đặng Thị Ánh Tuyết') })).status).toBe(201);
+    expect((await call('receiver', 'POST', `/api/v1/cases/${c.id}/events`, { body: { type: 'ACCEPT', comment: '…' } })).status).toBe(200);
   });
 
   it('a body nested thousands deep is refused as a bad shape, not a 500; a NUL in any text answers 422 naming it', async () => {
