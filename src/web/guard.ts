@@ -26,6 +26,13 @@ export async function readForm(c: Context<WebEnv>, deps: WebDeps): Promise<FormD
     throw new HTTPException(400, { message: 'Biểu mẫu không đọc được.' });
   }
   checkFormToken(c, deps, form);
+  // Bytes that are not UTF-8 arrive as U+FFFD; taken as they are, they would end up in a
+  // dossier's history as garbage that can never be corrected.
+  for (const [, value] of form) {
+    if (typeof value === 'string' && value.includes('\uFFFD')) {
+      throw new HTTPException(400, { message: 'Biểu mẫu có ký tự không đọc được (không phải mã UTF-8). Hãy gõ lại nội dung đó rồi gửi lại.' });
+    }
+  }
   return form;
 }
 

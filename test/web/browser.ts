@@ -17,6 +17,8 @@ export interface TestBrowser {
   get(path: string, headers?: Record<string, string>): Promise<PageReply>;
   /** Posts fields; `_csrf` is taken from the last page unless given. */
   post(path: string, fields: Record<string, string | string[]>, headers?: Record<string, string>): Promise<PageReply>;
+  /** Posts `encoded`, an urlencoded body written by hand (after this browser's form token). */
+  postEncoded(path: string, encoded: string): Promise<PageReply>;
   /** The form token of the last page seen. */
   token(): string;
   signIn(token: string): Promise<PageReply>;
@@ -56,6 +58,11 @@ export function createTestBrowser(ctx: () => MotcuaContext): TestBrowser {
       if (!('_csrf' in fields)) body.append('_csrf', browser.token());
       for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
       const res = await ctx().m.app.request(path, { method: 'POST', headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: body.toString() });
+      return absorb(res);
+    },
+    async postEncoded(path, encoded) {
+      const body = `_csrf=${encodeURIComponent(browser.token())}&${encoded}`;
+      const res = await ctx().m.app.request(path, { method: 'POST', headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, body });
       return absorb(res);
     },
     token() {

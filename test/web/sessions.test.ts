@@ -97,6 +97,12 @@ describeEachMotcua('web sessions', (ctx) => {
     expect(pageText(html)).toContain('Biểu mẫu không đọc được.');
     expect(html).toContain('href="/tra-cuu"');
     expect((await ctx().call('officer', 'GET', `/api/v1/cases/${opened.id}`)).body.state).toBe('received');
+    // Bytes that are not UTF-8 in a field (%FF) are refused, not kept as U+FFFD in the history.
+    await b.get(`/ho-so/${opened.id}`);
+    const garbled = await b.postEncoded(`/ho-so/${opened.id}/su-kien`, 'type=ACCEPT&version=1&comment=thi%FFu');
+    expect(garbled.status).toBe(400);
+    expect(pageText(garbled.html)).toContain('Biểu mẫu có ký tự không đọc được');
+    expect((await ctx().call('officer', 'GET', `/api/v1/cases/${opened.id}`)).body.state).toBe('received');
   });
 
   it('redirects to sign-in with the way back when there is no session', async () => {
