@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/index.js';
 import { checkedJsonText } from './body-text.js';
-import { errorToResponse, problemResponse } from './problem.js';
+import { errorToResponse, isPublicApiPath, problemResponse } from './problem.js';
 import { registerCalendarRoutes, type CalendarProvider } from './routes/calendar.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoute } from './routes/docs.js';
@@ -94,7 +94,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   if (deps.services) app.use('/api/v1/*', authenticate(deps.services.authenticate));
   // The public routes have a smaller body limit of their own: they check their bodies after it.
   // A caller without a token gets its 401 from the route before any look at its body.
-  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/public/') || c.get('actor') === undefined ? next() : checkJson(c, next)));
+  app.use('/api/*', (c, next) => (isPublicApiPath(c.req.path) || c.get('actor') === undefined ? next() : checkJson(c, next)));
   registerHealthRoutes(app, deps);
   registerProcedureRoutes(app, deps);
   if (deps.calendars) registerCalendarRoutes(app, { ...deps, calendars: deps.calendars });

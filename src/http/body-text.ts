@@ -1,7 +1,7 @@
 /**
- * The text of a JSON body, checked before any route reads it. Two faults would otherwise pass
- * silently and end up in records that can never be corrected (a transition's reason, the audit
- * log):
+ * The text of a JSON body, checked before any route reads it. These faults would otherwise pass
+ * silently, or fail deep inside a write, and end up in records that can never be corrected (a
+ * transition's reason, the audit log):
  * - bytes that are not UTF-8, which the platform's decoder turns into U+FFFD;
  * - lone surrogates (`"\ud800"`), which JSON can spell but which are not characters: they cannot
  *   be written as canonical JSON, so they failed deep inside a command with an answer about
@@ -20,7 +20,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 const SURROGATE_MESSAGE = 'holds a lone surrogate (an unpaired \\uD800–\\uDFFF escape), which is not a character; send valid Unicode text';
 const PROTO_MESSAGE = "is not a field of any motcua body ('__proto__' names an object's prototype in JavaScript, and would be dropped unseen); remove it";
-
 const NUL_MESSAGE = 'holds a NUL character (\\u0000), which no text here may hold (PostgreSQL cannot store it); remove it';
 
 /** The fault of one string, if any. */

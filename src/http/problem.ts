@@ -43,13 +43,18 @@ export function problemResponse(code: ErrorCode, detail: string, extras: Record<
   });
 }
 
+/** The citizens' routes, reached without a login (src/http/routes/public.ts). */
+export function isPublicApiPath(path: string): boolean {
+  return path.startsWith('/api/v1/public/');
+}
+
 /**
  * A request's path as the operator log may show it: on public routes the route's pattern (their
  * paths carry what strangers typed, e.g. an ID number in place of a dossier code), elsewhere
  * the path with control characters escaped, so no request can write a line of its own.
  */
 export function pathForLog(c: Context): string {
-  if (c.req.path.startsWith('/api/v1/public/')) return c.req.routePath;
+  if (isPublicApiPath(c.req.path)) return c.req.routePath;
   return c.req.path.replace(/\p{Cc}/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -4,7 +4,6 @@
  * to be re-set once, so a second apology is refused. It is a transition record like any other.
  */
 import { z } from 'zod';
-import { noteText } from './text-rules.js';
 import { canActOnUnit, canSeeUnit, isAuditor, type Actor } from '../auth/policy.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { vnDate } from '../clock/index.js';
@@ -17,6 +16,7 @@ import { definitionOf } from './procedure-sync.js';
 import { deadlineTimers } from './deadline-effects.js';
 import { DEFAULT_WARN_BEFORE_MS } from './case-commands.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
+import { noteText } from './text-rules.js';
 import { writeTimers } from './timer-writes.js';
 
 export const ApologyBody = z.strictObject({
@@ -57,7 +57,9 @@ export async function apologizeCommand(tx: Tx, deps: ServiceDeps, actor: Actor, 
   if (row.due_at === null) throw new MotcuaError('conflict', 'The dossier has no appointment date yet (it was not received as complete).');
   const now = deps.clock.now();
   const calendar = deps.calendars.forUnit(row.unit_id);
-  const givenDay = body.new_due_at.length === 10 ? body.new_due_at : vnDate(new Date(body.new_due_at));
+  // A day alone (YYYY-MM-DD) or an instant with its offset, as ApologyBody allows.
+  const isDay = body.new_due_at.length === 10;
+  const givenDay = isDay ? body.new_due_at : vnDate(new Date(body.new_due_at));
   const later = () =>
     new MotcuaError('validationFailed', `The new appointment (${body.new_due_at}) must be later than the current one (${row.due_at}) and than now.`, { errors: [{ path: '/new_due_at', message: 'must be later than the current appointment' }] });
   // A day already past is refused before the calendar is asked: a past year is the date's fault,
@@ -68,8 +70,8 @@ export async function apologizeCommand(tx: Tx, deps: ServiceDeps, actor: Actor, 
   }
   // A day means the closing time of that day, like every appointment date; an instant must fall
   // in office hours (its closing time included), when the citizen can come.
-  const newDue = body.new_due_at.length === 10 ? calendar.addOfficeTime(calendar.nextOpening(new Date(`${body.new_due_at}T00:00:00+07:00`)), calendar.officeDayMs) : new Date(body.new_due_at);
-  if (body.new_due_at.length !== 10 && !withinOfficeHours(calendar, newDue)) {
+  const newDue = isDay ? calendar.addOfficeTime(calendar.nextOpening(new Date(`${body.new_due_at}T00:00:00+07:00`)), calendar.officeDayMs) : new Date(body.new_due_at);
+  if (!isDay && !withinOfficeHours(calendar, newDue)) {
     throw new MotcuaError('validationFailed', `${body.new_due_at} is outside office hours; choose a time when the office is open, or give the day alone (YYYY-MM-DD) for its closing time.`, { errors: [{ path: '/new_due_at', message: 'outside office hours' }] });
   }
   if (newDue.getTime() <= new Date(row.due_at).getTime() || newDue.getTime() <= now.getTime()) throw later();

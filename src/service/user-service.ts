@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { nameText } from './text-rules.js';
 import type { Actor } from '../auth/policy.js';
 import { isAdmin, SystemRoles } from '../auth/policy.js';
 import { generateToken, hashToken, looksLikeToken } from '../auth/tokens.js';
@@ -15,6 +14,7 @@ import type { AuditEntryDraft, JsonValue } from '../audit/entry.js';
 import { appendAudit } from './audit-append.js';
 import { idempotentWrite, type IdempotencyScope, type StoredForm, type StoredResponse } from './idempotency.js';
 import type { RequestMeta, ServiceDeps } from './deps.js';
+import { nameText } from './text-rules.js';
 
 const UnitId = z.string().min(1).max(64);
 const RoleName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'roles are lower-case words, e.g. receiver').max(64);
@@ -215,11 +215,10 @@ export function createUserService(deps: ServiceDeps): UserService {
     generation += 1;
     for (const [hash, hit] of cache) if (hit.actor.id === userId) cache.delete(hash);
   };
-  // An administrator manages the users of their own unit and the units below it (the province's
-  // manage everyone); a user elsewhere "does not exist" for them, as a case would not. `null`,
-  // the operator at the command line, manages everyone.
-  // An administrator of a top unit (the province) manages everyone, users of a unit since removed
-  // from config/units.yaml included.
+  // An administrator manages the users of their own unit and the units below it; a user elsewhere
+  // "does not exist" for them, as a case would not. An administrator of a top unit (the province)
+  // manages everyone, users of a unit since removed from config/units.yaml included, and so does
+  // `null`, the operator at the command line.
   const topAdmin = (by: Actor): boolean => deps.units.get(by.unitId)?.parentId === null;
   const manages = (by: Actor | null, unitId: string): boolean => by === null || topAdmin(by) || (deps.units.get(unitId)?.path ?? '').startsWith(by.unitPath);
   // `admin` and `auditor` read every unit of the province, so only its administrators give them.
@@ -234,24 +233,24 @@ export function createUserService(deps: ServiceDeps): UserService {
     if (!manages(by, row.unit_id)) throw noSuchUser(id);
     return row;
   };
-  const checkCreates = (by: Actor | null, unitId: string): void => {
-    if (!manages(by, unitId)) {
-      throw new MotcuaError('forbidden', `You manage the users of ${by?.unitId ?? ''} and the units below it; a user of '${unitId}' is made by an administrator of that unit or one above it.`);
+  /** A new user as `by` may make them: every fault of the body in one error, then the scope. */
+  const checkedNewUser = (by: Actor | null, body: NewUser): NewUser => {
+    const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
+    if (!manages(by, valid.unit)) {
+      throw new MotcuaError('forbidden', `You manage the users of ${by?.unitId ?? ''} and the units below it; a user of '${valid.unit}' is made by an administrator of that unit or one above it.`);
     }
+    checkGrants(by, valid.roles);
+    return valid;
   };
   return {
     async create(by, body, meta) {
       requireAdmin(by);
-      const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
-      checkCreates(by, valid.unit);
-      checkGrants(by, valid.roles);
+      const valid = checkedNewUser(by, body);
       return deps.store.write((tx) => createUserCommand(tx, deps, by, valid, meta));
     },
     async createOnce(by, body, meta, scope) {
       requireAdmin(by);
-      const valid = checkedBody(deps, NewUserBody, body, 'The user is invalid');
-      checkCreates(by, valid.unit);
-      checkGrants(by, valid.roles);
+      const valid = checkedNewUser(by, body);
       return idempotentWrite(deps.store, deps.clock, scope, async (tx) => ({ status: 201, body: await createUserCommand(tx, deps, by, valid, meta) }), tokenNotKept);
     },
     bodyErrors: (body) => userBodyErrors(deps, body),
